@@ -265,6 +265,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
+    /** Deletes a directory tree, ignoring failures (temporary directories). */
+    public static void deleteRecursivelyQuietly(Path path) {
+        try {
+            deleteRecursively(path);
+        } catch (IOException | UncheckedIOException ignored) {
+            // best effort
+        }
+    }
+
     static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path)) {
             return;

@@ -58,9 +58,9 @@ final class FeedbackIngest {
         this.producer = producer;
         this.ackTimeout = ackTimeout;
         this.acceptedRatings = Counter.builder("feedback.events.accepted").tag("kind", "rating")
-                .description("ratings acknowledged by Kafka (duplicates excluded)").register(meters);
+                .description("events acknowledged by Kafka, by kind (duplicates excluded)").register(meters);
         this.acceptedComparisons = Counter.builder("feedback.events.accepted").tag("kind", "comparison")
-                .description("comparisons acknowledged by Kafka (duplicates excluded)").register(meters);
+                .description("events acknowledged by Kafka, by kind (duplicates excluded)").register(meters);
         this.duplicateEvents = Counter.builder("feedback.events.duplicate")
                 .description("events whose id was accepted before with the same payload").register(meters);
         this.ackLatency = Timer.builder("feedback.kafka.ack").description("time from send to Kafka acknowledgement")
