@@ -54,11 +54,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static EmbeddedKafka start(Path dir, int port, Duration timeout) throws IOException {
         Path logDir = dir.resolve("kafka");
         Files.createDirectories(logDir);
-        int chosen = port == 0 ? EmbeddedPostgres.freePort() : port;
         Path controllerPortFile = logDir.resolve("controller.port");
+        int[] free = EmbeddedPostgres.freePorts(2);
+        int chosen = port == 0 ? free[0] : port;
         int controllerPort = Files.exists(controllerPortFile)
                 ? Integer.parseInt(Files.readString(controllerPortFile).trim())
-                : EmbeddedPostgres.freePort();
+                : (free[1] != chosen ? free[1] : free[0]);
+        if (controllerPort == chosen) {
+            throw new IOException("controller port " + controllerPort + " (from " + controllerPortFile
+                    + ") equals the client port: choose another --kafka-port");
+        }
         Files.writeString(controllerPortFile, Integer.toString(controllerPort));
         EmbeddedKafka kafka = new EmbeddedKafka(logDir, chosen, controllerPort);
         kafka.format();

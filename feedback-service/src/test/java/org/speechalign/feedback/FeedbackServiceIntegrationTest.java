@@ -50,7 +50,7 @@ import org.speechalign.embedded.SharedTestRuntime;
 /** The feedback-service against a real broker and a real PostgreSQL started by the test. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class FeedbackServiceIT {
+class FeedbackServiceIntegrationTest {
 
     static final Duration DEADLINE = Duration.ofSeconds(60);
     EmbeddedRuntime rt;
