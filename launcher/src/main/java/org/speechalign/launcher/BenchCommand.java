@@ -68,7 +68,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Path dir = Files.createTempDirectory(EmbeddedRuntime.defaultHome().getParent(), "speechalign-bench-");
+            Path home = Files.createDirectories(EmbeddedRuntime.defaultHome());
+            Path dir = Files.createTempDirectory(home, "bench-"); // deleted at the end
             Map<String, Object> out = new LinkedHashMap<>();
             try (EmbeddedRuntime rt = EmbeddedRuntime.start(dir, 0, 0)) {
                 Map<String, Object> props = new LinkedHashMap<>();
