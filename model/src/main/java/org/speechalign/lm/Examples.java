@@ -30,4 +30,17 @@ public final class Examples {
     public static List<String> symbols(List<Phone> phones) {
         return phones.stream().map(Phone::symbol).toList();
     }
+
+    /** The NAR item of a golden utterance (golden coarse tokens, fine targets). */
+    public static NarBatch.Item nar(LmConfig c, Utterance u) {
+        int[][] t = u.tokens();
+        int[][] fine = new int[c.fineCodebooks()][];
+        for (int q = 0; q < fine.length; q++) fine[q] = t[1 + q];
+        return new NarBatch.Item(c.speakerIndex(u.speaker()), phoneIds(c, u.phones()), durations(u), t[0], fine);
+    }
+
+    /** The NAR item for synthesised coarse tokens (no targets). */
+    public static NarBatch.Item nar(LmConfig c, String speaker, List<String> phones, Generated g) {
+        return new NarBatch.Item(c.speakerIndex(speaker), phones.stream().mapToInt(c::phoneIndex).toArray(), g.durations(), g.coarse(), null);
+    }
 }
