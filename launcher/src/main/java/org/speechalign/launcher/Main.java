@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             KeysCommand.class,
             AlignCommand.class,
+            PretrainCommand.class,
             BenchCommand.class,
         })
 public final class Main implements Runnable {
