@@ -311,7 +311,7 @@ public final class ModelRegistry {
         return rollbackTargets(c, modelLine, current, 1).stream().findFirst();
     }
 
-    static Optional<String> servingVersion(Connection c, String modelLine) throws SQLException {
+    public static Optional<String> servingVersion(Connection c, String modelLine) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT version FROM model_serving WHERE model_line = ?")) {
             ps.setString(1, modelLine);
             try (ResultSet rs = ps.executeQuery()) {
