@@ -23,7 +23,7 @@ import org.speechalign.loop.golden.GoldenRepository;
  * pairs it with the golden tokens. Test-split utterances are never read (the repository's query
  * selects {@code split = 'train'}, and this class checks it again).
  */
-final class SelfPlay implements AutoCloseable {
+public final class SelfPlay implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SelfPlay.class);
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -57,7 +57,7 @@ final class SelfPlay implements AutoCloseable {
     }
 
     /** One batch; returns the syntheses emitted. */
-    List<Synthesis> runOnce() throws Exception {
+    public List<Synthesis> runOnce() throws Exception {
         try (ServingModel.Lease lease = serving.acquire()) {
             if (lease == null) return List.of();
             List<Synthesizer.Request> reqs = new ArrayList<>();
