@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             ServeCommand.class,
             KeysCommand.class,
+            PretrainCommand.class,
             BenchCommand.class,
         })
 public final class Main implements Runnable {
