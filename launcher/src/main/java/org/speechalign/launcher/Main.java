@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             ServeCommand.class,
             KeysCommand.class,
+            AlignCommand.class,
             PretrainCommand.class,
             BenchCommand.class,
             CorpusCommand.class,
