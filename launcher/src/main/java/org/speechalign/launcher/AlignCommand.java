@@ -46,7 +46,7 @@ public final class AlignCommand implements Callable<Integer> {
     @Option(names = "--base", description = "base model archive (<sha256>.salm), e.g. from ./speechalign pretrain")
     Path base;
 
-    @Option(names = "--synthetic", description = "run on the synthetic corpus with a small base trained here first (no real corpus needed)")
+    @Option(names = "--synthetic", description = "run on the synthetic corpus (with --base, that base; else a small base trained here first)")
     boolean synthetic;
 
     @Option(names = "--synthetic-utterances", defaultValue = "240", description = "synthetic corpus size (default: ${DEFAULT-VALUE})")
@@ -103,6 +103,9 @@ public final class AlignCommand implements Callable<Integer> {
     @Option(names = "--max-test", defaultValue = "0", description = "evaluate on at most N test utterances, 0 = all (default: ${DEFAULT-VALUE})")
     int maxTest;
 
+    @Option(names = "--eval-samples", defaultValue = "4", description = "self-play samples per test utterance for the gap measures (default: ${DEFAULT-VALUE})")
+    int evalSamples;
+
     @Option(names = "--no-sft-ablation", description = "skip the continued-SFT ablation")
     boolean noSft;
 
@@ -125,7 +128,7 @@ public final class AlignCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserFacingException(e.getMessage(), e);
         }
-        if (synthetic == (base != null)) throw new UserFacingException("give either --base <archive> or --synthetic");
+        if (!synthetic && base == null) throw new UserFacingException("give --base <archive> (or --synthetic)");
         DpoConfig dpo;
         try {
             dpo = new DpoConfig(DpoConfig.LossType.parse(loss), beta, labelSmoothing, sftWeight, DpoConfig.LengthNorm.parse(lengthNorm), lr,
@@ -141,7 +144,7 @@ public final class AlignCommand implements Callable<Integer> {
         Path baseArchive = base;
         if (synthetic) {
             all = SyntheticCorpus.generate(syntheticUtterances, seed, List.of("slt", "rms"), CoarseLayout.CODEC2_3200, 2, 16, 4, 10);
-            baseArchive = syntheticBase(dir, all, err);
+            if (baseArchive == null) baseArchive = syntheticBase(dir, all, err);
         } else {
             throw new UserFacingException("the golden corpus reader is not on this branch yet: use --synthetic (or merge main once the corpus lands)");
         }
@@ -151,7 +154,7 @@ public final class AlignCommand implements Callable<Integer> {
         var options = new AlignmentLoop.Options(iterations, dpo, new PreferenceDataset.Options(samples, sampling, seed, 32), !noSft, 32);
         IntrinsicMeasures measures;
         try (CodecLm b = CodecLm.load(baseArchive)) {
-            measures = new IntrinsicMeasures(b, test, sampling, seed + 1000, 32);
+            measures = new IntrinsicMeasures(b, test, sampling, seed + 1000, 32, evalSamples);
         }
         AlignmentLoop.Report report = new AlignmentLoop(options, dir, Clock.systemUTC()).log(err).run(baseArchive, train, test, measures);
         PrintStream stdout = new PrintStream(System.out, true);

@@ -113,10 +113,11 @@ public final class AlignmentLoop {
             log.printf("align: base %s%n", baseEval);
         }
         List<Iteration> iterations = new ArrayList<>();
+        List<List<Map<String, Float>>> histories = new ArrayList<>();
         Path previous = baseArchive;
         String previousSha = baseSha;
         for (int k = 1; k <= o.iterations(); k++) {
-            Iteration it = iteration(k, previous, previousSha, train, evaluator);
+            Iteration it = iteration(k, previous, previousSha, train, evaluator, histories);
             iterations.add(it);
             previous = Path.of(it.archive());
             previousSha = it.archiveSha256();
@@ -131,7 +132,8 @@ public final class AlignmentLoop {
         return r;
     }
 
-    private Iteration iteration(int k, Path previous, String previousSha, List<Utterance> train, ModelEvaluator evaluator) throws IOException {
+    private Iteration iteration(int k, Path previous, String previousSha, List<Utterance> train, ModelEvaluator evaluator,
+            List<List<Map<String, Float>>> histories) throws IOException {
         Path dir = workDir.resolve("iter" + k);
         Files.createDirectories(dir);
         DpoConfig dpo = o.dpo().withSeed(o.dpo().seed() + k);
@@ -151,6 +153,10 @@ public final class AlignmentLoop {
             Files.deleteIfExists(metrics);
             DpoTrainer.Result r = new DpoTrainer(dpo).onStep((s, m) -> appendMetrics(metrics, s, m)).train(policy, seqs, ref);
             log.printf("align: iter%d: %d steps in %.1f s, last %s%n", k, dpo.steps(), r.seconds(), r.last());
+            histories.add(r.history());
+            MetricsPlot.write(workDir.resolve("dpo-metrics.svg"), histories, List.of(List.of(DpoLoss.LOSS),
+                    List.of(DpoLoss.REWARDS_CHOSEN, DpoLoss.REWARDS_REJECTED, DpoLoss.REWARDS_MARGINS), List.of(DpoLoss.REWARDS_ACCURACIES),
+                    List.of(DpoLoss.LOGPS_CHOSEN, DpoLoss.LOGPS_REJECTED), List.of(DpoLoss.GRAD_NORM)));
             policy.metadata().put("dpo_iteration", k);
             policy.metadata().put("parent_sha256", start);
             policy.metadata().put("reference_sha256", ref.referenceSha256());
