@@ -91,8 +91,9 @@ public final class ArGenerator {
                     if (!useCache) {
                         h = h.get(":, -1:, :");
                     }
-                    ArModel.Heads heads = model.heads(ps, h, false);
-                    logp = heads.kind().concat(heads.voicing(), -1).concat(heads.energy(), -1).concat(heads.pitch(), -1).toFloatArray();
+                    // one small array crosses to Java; the per-head log-softmax is done here (fewer native calls per step)
+                    logp = model.headLogits(ps, h, false).toFloatArray();
+                    logSoftmaxHeads(logp, b, width, k);
                 }
                 if (stepLogProbs != null) stepLogProbs.accept(logp);
                 boolean all = true;
@@ -108,6 +109,22 @@ public final class ArGenerator {
         List<Generated> out = new ArrayList<>(b);
         for (Row r : rows) out.add(r.result());
         return out;
+    }
+
+    static void logSoftmaxHeads(float[] x, int rows, int width, CoarseLayout k) {
+        int[] sizes = {2, k.voicingLevels(), k.energyLevels(), k.pitchLevels()};
+        for (int r = 0; r < rows; r++) {
+            int o = r * width;
+            for (int size : sizes) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int i = 0; i < size; i++) max = Math.max(max, x[o + i]);
+                double sum = 0;
+                for (int i = 0; i < size; i++) sum += Math.exp(x[o + i] - max);
+                float lse = (float) (max + Math.log(sum));
+                for (int i = 0; i < size; i++) x[o + i] -= lse;
+                o += size;
+            }
+        }
     }
 
     /** Per-utterance decoding state. */

@@ -108,6 +108,11 @@ public final class ArModel extends LmBlock {
         return lnOut.forward(ps, new NDList(x), training).singletonOrThrow();
     }
 
+    /** Raw logits of the four heads side by side: {@code (..., 2 + voicing + energy + pitch)}. */
+    NDArray headLogits(ParameterStore ps, NDArray hidden, boolean training) {
+        return head.forward(ps, new NDList(hidden), training).singletonOrThrow();
+    }
+
     /** Log-probabilities of the four heads. */
     Heads heads(ParameterStore ps, NDArray hidden, boolean training) {
         CoarseLayout k = c.coarse();

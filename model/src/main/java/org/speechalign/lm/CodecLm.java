@@ -260,6 +260,7 @@ public final class CodecLm implements AutoCloseable {
             throw new ModelArchiveException(name + " does not match the archive's config: " + e.getMessage(), e);
         }
         for (Pair<String, Parameter> p : block.getParameters()) {
+            if (p.getValue().requiresGradient()) p.getValue().getArray().setRequiresGradient(true);
             Shape got = p.getValue().getArray().getShape();
             if (!got.equals(expected.get(p.getKey()))) {
                 throw new ModelArchiveException(name + ": parameter " + p.getKey() + " has shape " + got + " but the config needs "
