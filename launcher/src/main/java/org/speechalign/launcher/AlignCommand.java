@@ -24,7 +24,6 @@ import org.speechalign.lm.CoarseLayout;
 import org.speechalign.lm.CodecLm;
 import org.speechalign.lm.LmConfig;
 import org.speechalign.lm.SamplingConfig;
-import org.speechalign.lm.SyntheticCorpus;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,17 +42,21 @@ public final class AlignCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--base", description = "base model archive (<sha256>.salm), e.g. from ./speechalign pretrain")
-    Path base;
+    @Option(names = "--base", defaultValue = "base",
+            description = "base model: archive path, sha256 (prefix) in the model store, or a name such as 'base' from ./speechalign pretrain (default: ${DEFAULT-VALUE})")
+    String base;
 
-    @Option(names = "--synthetic", description = "run on the synthetic corpus (with --base, that base; else a small base trained here first)")
-    boolean synthetic;
+    @Option(names = "--train-base", description = "instead of --base: first train a small AR model (d 64) here for STEPS supervised steps (demos without pretrain)")
+    Integer trainBase;
 
-    @Option(names = "--synthetic-utterances", defaultValue = "240", description = "synthetic corpus size (default: ${DEFAULT-VALUE})")
-    int syntheticUtterances;
+    @Option(names = "--corpus", defaultValue = "corpus/golden", description = "golden corpus directory (default: ${DEFAULT-VALUE})")
+    Path corpus;
 
-    @Option(names = "--base-steps", defaultValue = "300", description = "supervised steps of the synthetic base (default: ${DEFAULT-VALUE})")
-    int baseSteps;
+    @Option(names = "--synthetic", description = "use N synthetic utterances instead of the corpus (as ./speechalign pretrain --synthetic N)")
+    Integer synthetic;
+
+    @Option(names = "--threads", defaultValue = "2", description = "torch intra-op threads (default: ${DEFAULT-VALUE})")
+    int threads;
 
     @Option(names = "--iterations", defaultValue = "3", description = "DPO iterations (default: ${DEFAULT-VALUE})")
     int iterations;
@@ -123,12 +126,12 @@ public final class AlignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        ModelHome.torchThreads(threads);
         try {
             Devices.require(device);
         } catch (IllegalArgumentException e) {
             throw new UserFacingException(e.getMessage(), e);
         }
-        if (!synthetic && base == null) throw new UserFacingException("give --base <archive> (or --synthetic)");
         DpoConfig dpo;
         try {
             dpo = new DpoConfig(DpoConfig.LossType.parse(loss), beta, labelSmoothing, sftWeight, DpoConfig.LengthNorm.parse(lengthNorm), lr,
@@ -136,18 +139,11 @@ public final class AlignCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserFacingException("invalid DPO settings: " + e.getMessage(), e);
         }
-        Path home = Path.of(System.getenv().getOrDefault("SPEECHALIGN_HOME", ".speechalign"));
-        Path dir = out != null ? out : home.resolve("align");
+        Path dir = out != null ? out : ModelHome.runs().resolve("align");
         Files.createDirectories(dir);
         PrintStream err = System.err;
-        List<Utterance> all;
-        Path baseArchive = base;
-        if (synthetic) {
-            all = SyntheticCorpus.generate(syntheticUtterances, seed, List.of("slt", "rms"), CoarseLayout.CODEC2_3200, 2, 16, 4, 10);
-            if (baseArchive == null) baseArchive = syntheticBase(dir, all, err);
-        } else {
-            throw new UserFacingException("the golden corpus reader is not on this branch yet: use --synthetic (or merge main once the corpus lands)");
-        }
+        List<Utterance> all = synthetic != null ? TrainingData.synthetic(synthetic, seed) : TrainingData.corpus(corpus);
+        Path baseArchive = trainBase != null ? trainSmallBase(dir, all, trainBase, err) : ModelHome.resolve(base);
         List<Utterance> train = limit(all.stream().filter(u -> u.split() == Split.TRAIN).toList(), maxTrain);
         List<Utterance> test = limit(all.stream().filter(u -> u.split() == Split.TEST).toList(), maxTest);
         SamplingConfig sampling = new SamplingConfig(temperature, topK, 1.0, maxFramesPerPhone);
@@ -167,15 +163,18 @@ public final class AlignCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Path syntheticBase(Path dir, List<Utterance> all, PrintStream err) throws IOException {
-        LmConfig c = LmConfig.tiny(SyntheticCorpus.PHONES, List.of("slt", "rms"), CoarseLayout.CODEC2_3200, 2, 16).withShape(64, 4, 1, 2, 1);
+    private Path trainSmallBase(Path dir, List<Utterance> all, int baseSteps, PrintStream err) throws IOException {
+        List<String> speakers = all.stream().map(Utterance::speaker).distinct().sorted().toList();
+        List<String> phones = all.stream().flatMap(u -> u.phones().stream()).map(p -> p.symbol()).distinct().sorted().toList();
+        int fine = all.get(0).tokens().length - 1;
+        int fineSize = all.stream().flatMap(u -> java.util.Arrays.stream(u.tokens()).skip(1)).flatMapToInt(java.util.Arrays::stream).max().orElse(0) + 1;
+        LmConfig c = LmConfig.tiny(phones, speakers, CoarseLayout.CODEC2_3200, fine, fineSize).withShape(64, 4, 1, 2, 1);
         try (CodecLm m = CodecLm.create(c, (int) seed)) {
             DpoConfig sft = DpoConfig.defaults().withTraining(2e-3, 16, baseSteps, 1.0).withSeed(seed);
-            List<Utterance> train = all.stream().filter(u -> u.split() == Split.TRAIN).toList();
-            var r = ContinuedSft.train(m, train, sft, null);
-            m.metadata().put("synthetic_base_steps", baseSteps);
+            var r = ContinuedSft.train(m, all.stream().filter(u -> u.split() == Split.TRAIN).toList(), sft, null);
+            m.metadata().put("align_small_base_steps", baseSteps);
             Path p = m.save(dir.resolve("base"));
-            err.printf("align: synthetic base (d 64, %d AR parameters) trained %d steps in %.1f s, loss %.3f -> %s%n",
+            err.printf("align: small base (d 64, %d AR parameters, AR only) trained %d steps in %.1f s, loss %.3f -> %s%n",
                     m.parameterCount(m.ar()), baseSteps, r.seconds(), r.last().get("loss"), p.getFileName());
             return p;
         }
