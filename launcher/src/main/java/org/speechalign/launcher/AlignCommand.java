@@ -109,6 +109,10 @@ public final class AlignCommand implements Callable<Integer> {
     @Option(names = "--eval-samples", defaultValue = "4", description = "self-play samples per test utterance for the gap measures (default: ${DEFAULT-VALUE})")
     int evalSamples;
 
+    @Option(names = "--sft-objective", defaultValue = "model",
+            description = "ablation's loss: model (the base's smoothed supervised loss) | exact (per-token NLL, as the SFT term) (default: ${DEFAULT-VALUE})")
+    String sftObjective;
+
     @Option(names = "--no-sft-ablation", description = "skip the continued-SFT ablation")
     boolean noSft;
 
@@ -147,7 +151,8 @@ public final class AlignCommand implements Callable<Integer> {
         List<Utterance> train = limit(all.stream().filter(u -> u.split() == Split.TRAIN).toList(), maxTrain);
         List<Utterance> test = limit(all.stream().filter(u -> u.split() == Split.TEST).toList(), maxTest);
         SamplingConfig sampling = new SamplingConfig(temperature, topK, 1.0, maxFramesPerPhone);
-        var options = new AlignmentLoop.Options(iterations, dpo, new PreferenceDataset.Options(samples, sampling, seed, 32), !noSft, 32);
+        var options = new AlignmentLoop.Options(iterations, dpo, new PreferenceDataset.Options(samples, sampling, seed, 32), !noSft, 32,
+                ContinuedSft.Objective.parse(sftObjective));
         IntrinsicMeasures measures;
         try (CodecLm b = CodecLm.load(baseArchive)) {
             measures = new IntrinsicMeasures(b, test, sampling, seed + 1000, 32, evalSamples);

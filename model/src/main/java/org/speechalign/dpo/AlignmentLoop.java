@@ -34,9 +34,15 @@ public final class AlignmentLoop {
      * @param sftAblation also run continued SFT
      * @param referenceBatch batch size of the reference precomputation
      */
-    public record Options(int iterations, DpoConfig dpo, PreferenceDataset.Options pairs, boolean sftAblation, int referenceBatch) {
+    public record Options(int iterations, DpoConfig dpo, PreferenceDataset.Options pairs, boolean sftAblation, int referenceBatch,
+            ContinuedSft.Objective sftObjective) {
         public Options {
             if (iterations < 1) throw new IllegalArgumentException("iterations must be >= 1");
+            if (sftObjective == null) sftObjective = ContinuedSft.Objective.MODEL;
+        }
+
+        public Options(int iterations, DpoConfig dpo, PreferenceDataset.Options pairs, boolean sftAblation, int referenceBatch) {
+            this(iterations, dpo, pairs, sftAblation, referenceBatch, ContinuedSft.Objective.MODEL);
         }
     }
 
@@ -60,6 +66,7 @@ public final class AlignmentLoop {
     public record Sft(
             @JsonProperty("archive_sha256") String archiveSha256,
             @JsonProperty("steps") int steps,
+            @JsonProperty("objective") String objective,
             @JsonProperty("train_seconds") double trainSeconds,
             @JsonProperty("final_metrics") Map<String, Float> finalMetrics,
             @JsonProperty("eval") Map<String, Double> eval) {}
@@ -179,13 +186,13 @@ public final class AlignmentLoop {
         Path metrics = dir.resolve("sft-metrics.jsonl");
         Files.deleteIfExists(metrics);
         try (CodecLm model = CodecLm.load(baseArchive, baseSha)) {
-            DpoTrainer.Result r = ContinuedSft.train(model, train, c, (s, m) -> appendMetrics(metrics, s, m));
+            DpoTrainer.Result r = ContinuedSft.train(model, train, c, o.sftObjective(), (s, m) -> appendMetrics(metrics, s, m));
             model.metadata().put("continued_sft_steps", steps);
             model.metadata().put("parent_sha256", baseSha);
             model.save(modelsDir());
             Map<String, Double> eval = evaluator.evaluate("continued_sft", model);
-            log.printf("align: continued SFT %d steps (%.1f s) -> %s%n", steps, r.seconds(), eval);
-            return new Sft(model.sha256(), steps, r.seconds(), r.last(), eval);
+            log.printf("align: continued SFT (%s objective) %d steps (%.1f s) -> %s%n", o.sftObjective(), steps, r.seconds(), eval);
+            return new Sft(model.sha256(), steps, o.sftObjective().name().toLowerCase(java.util.Locale.ROOT), r.seconds(), r.last(), eval);
         }
     }
 
