@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.speechalign.corpus.CorpusFile;
 import org.speechalign.corpus.Split;
 import org.speechalign.corpus.Utterance;
 import org.speechalign.dpo.AlignmentLoop;
@@ -49,7 +50,7 @@ public final class AlignCommand implements Callable<Integer> {
     @Option(names = "--train-base", description = "instead of --base: first train a small AR model (d 64) here for STEPS supervised steps (demos without pretrain)")
     Integer trainBase;
 
-    @Option(names = "--corpus", defaultValue = "corpus/golden", description = "golden corpus directory (default: ${DEFAULT-VALUE})")
+    @Option(names = "--corpus", defaultValue = "corpus/builtin-v1", description = "golden corpus directory (default: ${DEFAULT-VALUE})")
     Path corpus;
 
     @Option(names = "--synthetic", description = "use N synthetic utterances instead of the corpus (as ./speechalign pretrain --synthetic N)")
@@ -146,7 +147,16 @@ public final class AlignCommand implements Callable<Integer> {
         Path dir = out != null ? out : ModelHome.runs().resolve("align");
         Files.createDirectories(dir);
         PrintStream err = System.err;
-        List<Utterance> all = synthetic != null ? TrainingData.synthetic(synthetic, seed) : TrainingData.corpus(corpus);
+        List<Utterance> all;
+        if (synthetic != null) {
+            all = TrainingData.synthetic(synthetic, seed);
+        } else {
+            try {
+                all = CorpusFile.read(corpus).utterances();
+            } catch (IOException e) {
+                throw new UserFacingException("cannot read the golden corpus at " + corpus + ": " + e.getMessage(), e);
+            }
+        }
         Path baseArchive = trainBase != null ? trainSmallBase(dir, all, trainBase, err) : ModelHome.resolve(base);
         List<Utterance> train = limit(all.stream().filter(u -> u.split() == Split.TRAIN).toList(), maxTrain);
         List<Utterance> test = limit(all.stream().filter(u -> u.split() == Split.TEST).toList(), maxTest);
