@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import org.speechalign.audio.Resampler;
 import java.util.ArrayList;
 import java.util.List;
 import org.vosk.LibVosk;

@@ -1,5 +1,8 @@
 package org.speechalign.eval;
 
+import org.speechalign.audio.Resampler;
+import org.speechalign.audio.Wav;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 public final class Flite {
     private Flite() {}
 
-    public static Wav.Pcm say(String voice, String text) {
+    public static Wav.Audio say(String voice, String text) {
         try {
             Path wav = Files.createTempFile("flite-", ".wav");
             try {

@@ -1,5 +1,8 @@
 package org.speechalign.eval;
 
+import org.speechalign.audio.Resampler;
+import org.speechalign.audio.Wav;
+
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +27,7 @@ class SpeechRecognizerTest {
 
     @Test
     void recognisesFliteSpeechAt16kAnd8k() {
-        Wav.Pcm pcm = Flite.say("slt", TEXT);
+        Wav.Audio pcm = Flite.say("slt", TEXT);
         SpeechRecognizer.Transcript t16 = asr.recognize(pcm.samples(), pcm.sampleRate());
         double wer16 = WordErrorRate.score(TEXT, t16.text()).rate();
         assertTrue(wer16 <= 0.25, "WER " + wer16 + " for '" + t16.text() + "'");
