@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         description = "SpeechAlign platform: codec, corpus, evaluation, training and services.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            CorpusCommand.class,
+            EvalCommand.class,
         })
 public final class Main implements Runnable {
 

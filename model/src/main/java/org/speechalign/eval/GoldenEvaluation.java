@@ -126,7 +126,16 @@ public final class GoldenEvaluation {
     /** The golden round trip on {@code split}, from the cache or computed (and cached) now. */
     public EvalReport golden(List<Utterance> corpus, Split split, Supplier<SpeechRecognizer> asr, int threads,
                              boolean refresh) {
-        Path file = dir.resolve("golden-" + split.wireName() + "-" + suffix());
+        return golden(corpus, split, 0, asr, threads, refresh, r -> { });
+    }
+
+    /**
+     * The golden round trip on the first {@code limit} utterances of {@code split} (0: all), cached
+     * per corpus version, split, limit, codec and method version.
+     */
+    public EvalReport golden(List<Utterance> corpus, Split split, int limit, Supplier<SpeechRecognizer> asr, int threads,
+                             boolean refresh, java.util.function.Consumer<UtteranceResult> progress) {
+        Path file = dir.resolve("golden-" + split.wireName() + (limit > 0 ? "-first" + limit : "") + "-" + suffix());
         if (!refresh && Files.isRegularFile(file)) {
             try {
                 return JSON.readValue(file.toFile(), EvalReport.class);
@@ -134,14 +143,20 @@ public final class GoldenEvaluation {
                 // unreadable cache: recompute below
             }
         }
-        List<Utterance> utts = corpus.stream().filter(u -> u.split() == split).toList();
+        List<Utterance> utts = splitOf(corpus, split, limit);
         if (utts.isEmpty()) throw new IllegalArgumentException("the corpus has no " + split.wireName() + " utterances");
         long start = System.nanoTime();
         Evaluator ev = evaluator(corpus, asr.get(), threads);
-        EvalReport r = ev.evaluate("golden", corpusVersion, split.wireName(), utts, Evaluator.golden(codec));
+        EvalReport r = ev.evaluate("golden", corpusVersion, split.wireName(), utts, Evaluator.golden(codec), progress);
         r = r.withCrossSpeakerMcd(crossSpeakerMcd(utts)).withEvalSeconds((System.nanoTime() - start) / 1e9);
         write(file, r);
         return r;
+    }
+
+    /** The utterances of {@code split} in corpus order, the first {@code limit} of them if {@code limit > 0}. */
+    public static List<Utterance> splitOf(List<Utterance> corpus, Split split, int limit) {
+        List<Utterance> utts = corpus.stream().filter(u -> u.split() == split).toList();
+        return limit > 0 && limit < utts.size() ? utts.subList(0, limit) : utts;
     }
 
     /** Mean MCD between golden utterances of the same text by two different speakers (a scale for model MCD). */

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * ({@code 1990} → nineteen ninety, {@code 1900} → nineteen hundred, {@code 2024} → twenty
  * twenty four; {@code 2005}, {@code 1066} stay cardinals); thousands separators dropped;
  * {@code 3.5} → three point five; {@code 12:30} → twelve thirty; ordinals {@code 1st 2nd 3rd 5th};
- * {@code %} → percent, {@code &} → and.
+ * {@code %} → percent, {@code &} → and. Common British spellings become American ({@code neighbour}
+ * → neighbor), as the recogniser's lexicon writes them.
  */
 public final class TextNormalizer {
 
@@ -27,6 +28,27 @@ public final class TextNormalizer {
         "eighty", "ninety"};
     private static final String[][] ORDINAL_ENDINGS = {{"one", "first"}, {"two", "second"}, {"three", "third"},
         {"five", "fifth"}, {"eight", "eighth"}, {"nine", "ninth"}, {"twelve", "twelfth"}};
+
+    /** British spellings the recogniser (American lexicon) writes the American way. */
+    private static final java.util.Map<String, String> SPELLING = spellings();
+
+    private static java.util.Map<String, String> spellings() {
+        java.util.Map<String, String> m = new java.util.HashMap<>();
+        for (String stem : new String[] {"neighbo", "colo", "favo", "hono", "labo", "harbo", "behavio", "flavo", "humo",
+            "rumo", "vapo", "armo", "savo", "valo", "vigo", "odo", "parlo", "splendo", "endeavo", "glamo", "rigo"}) {
+            for (String tail : new String[] {"", "s", "ed", "ing", "ite", "ites", "able", "ful", "hood", "hoods", "ly"}) {
+                m.put(stem + "ur" + tail, stem + "r" + tail);
+            }
+        }
+        for (String[] p : new String[][] {{"centre", "center"}, {"centres", "centers"}, {"theatre", "theater"},
+            {"metre", "meter"}, {"metres", "meters"}, {"grey", "gray"}, {"travelled", "traveled"},
+            {"travelling", "traveling"}, {"cancelled", "canceled"}, {"jewellery", "jewelry"}, {"programme", "program"},
+            {"cheque", "check"}, {"defence", "defense"}, {"offence", "offense"}, {"licence", "license"},
+            {"realise", "realize"}, {"realised", "realized"}, {"organise", "organize"}, {"apologise", "apologize"}}) {
+            m.put(p[0], p[1]);
+        }
+        return java.util.Map.copyOf(m);
+    }
 
     private static final Pattern THOUSANDS = Pattern.compile("(?<=\\d),(?=\\d{3}\\b)");
     private static final Pattern TIME = Pattern.compile("\\b(\\d{1,2}):(\\d{2})\\b");
@@ -53,7 +75,9 @@ public final class TextNormalizer {
         List<String> out = new ArrayList<>();
         for (String w : s.trim().split(" +")) {
             String t = w.replaceAll("^'+|'+$", "");
-            if (!t.isEmpty()) out.add(t);
+            if (t.isEmpty()) continue;
+            String base = t.endsWith("'s") ? t.substring(0, t.length() - 2) : t;
+            out.add(SPELLING.containsKey(base) ? SPELLING.get(base) + t.substring(base.length()) : t);
         }
         return out;
     }

@@ -24,6 +24,8 @@ class WordErrorRateTest {
         assertEquals("rock and roll", TextNormalizer.normalize("rock-and-roll"));
         assertEquals("one hundred percent", TextNormalizer.normalize("100%"));
         assertEquals("", TextNormalizer.normalize(" ... "));
+        assertEquals("my neighbor's favorite color is gray", TextNormalizer.normalize("My neighbour's favourite colour is grey"));
+        assertEquals("our hour four your", TextNormalizer.normalize("Our hour, four, your"));
     }
 
     @Test
