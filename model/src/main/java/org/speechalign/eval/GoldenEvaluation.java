@@ -29,7 +29,7 @@ import org.speechalign.corpus.Utterance;
 public final class GoldenEvaluation {
 
     /** Bumped whenever a measure changes, so stale caches are not reused. */
-    public static final int METHOD_VERSION = 1;
+    public static final int METHOD_VERSION = 2;
     /** Training utterances per speaker for the speaker model (the first ones by id). */
     public static final int MAX_TRAIN_PER_SPEAKER = 300;
     private static final int MAX_CROSS_PAIRS = 60;
