@@ -11,6 +11,10 @@ import picocli.CommandLine.Command;
         description = "SpeechAlign platform: codec, corpus, evaluation, training and services.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            ServeCommand.class,
+            KeysCommand.class,
+            PretrainCommand.class,
+            BenchCommand.class,
             CorpusCommand.class,
             EvalCommand.class,
         })
@@ -22,6 +26,14 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Logging (slf4j-simple): warnings and errors on stderr unless the user asks for more.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        // Known noise: Flyway 10.22 has not been certified on PostgreSQL 18 (it works), and the
+        // in-process broker logs its first activation and shutdown at WARN.
+        System.setProperty("org.slf4j.simpleLogger.log.org.flywaydb.core.internal.database.base.Database", "error");
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
         int exit = new CommandLine(new Main())
                 .setExecutionExceptionHandler(Main::oneLineError)
                 .execute(args);

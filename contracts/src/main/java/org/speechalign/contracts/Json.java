@@ -1,0 +1,176 @@
+package org.speechalign.contracts;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import java.io.IOException;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The JSON form of every event: snake_case fields, ISO-8601 timestamps, unknown fields ignored,
+ * no silent type coercion ({@code "5"} is not a score, {@code 4.5} is not an integer).
+ */
+public final class Json {
+
+    /** The one configured mapper; thread-safe. */
+    public static final ObjectMapper MAPPER = create();
+
+    private Json() {
+    }
+
+    public static ObjectMapper create() {
+        ObjectMapper mapper = JsonMapper.builder()
+                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .addModule(new JavaTimeModule())
+                .addModule(new SimpleModule("strict-instant").addDeserializer(Instant.class, new StrictInstant()))
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .build();
+        for (LogicalType textual : List.of(LogicalType.Textual, LogicalType.Enum)) {
+            mapper.coercionConfigFor(textual)
+                    .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.EmptyString, CoercionAction.AsNull);
+        }
+        return mapper;
+    }
+
+    /** Timestamps are ISO-8601 strings with an offset ({@code Z} or {@code +02:00}); epoch numbers are refused. */
+    static final class StrictInstant extends StdDeserializer<Instant> {
+        StrictInstant() {
+            super(Instant.class);
+        }
+
+        @Override
+        public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() != JsonToken.VALUE_STRING) {
+                return (Instant) ctxt.handleUnexpectedToken(Instant.class, p);
+            }
+            String text = p.getText().trim();
+            try {
+                return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            } catch (DateTimeParseException e) {
+                return (Instant) ctxt.handleWeirdStringValue(Instant.class, text, "not an ISO-8601 timestamp");
+            }
+        }
+    }
+
+    public static byte[] write(Object event) {
+        try {
+            return MAPPER.writeValueAsBytes(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + event.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static String writeString(Object event) {
+        try {
+            return MAPPER.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + event.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Reads one event; every reading problem becomes an {@link InvalidEvent} naming the field. */
+    public static <T> T read(byte[] json, Class<T> type) throws InvalidEvent {
+        return read(json, MAPPER.constructType(type));
+    }
+
+    public static <T> T read(byte[] json, JavaType type) throws InvalidEvent {
+        if (json == null || json.length == 0) {
+            throw new InvalidEvent("(body)", "empty document");
+        }
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (StreamReadException e) {
+            throw new InvalidEvent("(body)", "malformed JSON: " + e.getOriginalMessage());
+        } catch (MismatchedInputException e) {
+            throw new InvalidEvent(pathOf(e), expectation(e));
+        } catch (JsonMappingException e) {
+            throw new InvalidEvent(pathOf(e), "invalid value: " + e.getOriginalMessage());
+        } catch (JacksonException e) {
+            throw new InvalidEvent("(body)", "malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new InvalidEvent("(body)", "unreadable: " + e.getMessage());
+        }
+    }
+
+    /** The JSON path of a mapping error: {@code score}, {@code [3].score}, {@code phones[0].frames}. */
+    static String pathOf(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (path.length() > 0) {
+                    path.append('.');
+                }
+                path.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.length() == 0 ? "(body)" : path.toString();
+    }
+
+    private static String expectation(MismatchedInputException e) {
+        Class<?> target = e.getTargetType();
+        if (target == null) {
+            return "invalid value";
+        }
+        if (target.isEnum()) {
+            return "must be one of " + Arrays.stream(target.getEnumConstants())
+                    .map(c -> ((Enum<?>) c).name().toLowerCase(java.util.Locale.ROOT))
+                    .collect(Collectors.joining(", "));
+        }
+        if (target == Integer.class || target == int.class || target == Long.class || target == long.class) {
+            return "must be an integer";
+        }
+        if (target == Double.class || target == double.class) {
+            return "must be a number";
+        }
+        if (target == String.class) {
+            return "must be a string";
+        }
+        if (target == Instant.class) {
+            return "must be an ISO-8601 timestamp such as 2026-01-31T12:00:00Z";
+        }
+        if (target.isArray() || Collection.class.isAssignableFrom(target)) {
+            return "must be an array";
+        }
+        if (target.isRecord()) {
+            return "must be a JSON object";
+        }
+        return "must be a " + target.getSimpleName();
+    }
+}

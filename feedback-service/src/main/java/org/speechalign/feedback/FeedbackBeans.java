@@ -1,0 +1,132 @@
+package org.speechalign.feedback;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.env.Environment;
+import io.micronaut.core.naming.conventions.StringConvention;
+import jakarta.inject.Singleton;
+import java.util.HashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.speechalign.contracts.auth.ApiKeys;
+import org.speechalign.migrations.Migrations;
+
+/** Wires the plain classes of the feedback-service from its typed settings. */
+@Factory
+final class FeedbackBeans {
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    HikariDataSource dataSource(DatabaseSettings db) {
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(db.url());
+        cfg.setUsername(db.user());
+        if (db.password() != null && !db.password().isEmpty()) {
+            cfg.setPassword(db.password());
+        }
+        cfg.setMaximumPoolSize(db.maxPoolSize());
+        cfg.setPoolName("feedback-service");
+        cfg.setConnectionTimeout(5_000);
+        cfg.setInitializationFailTimeout(30_000);
+        HikariDataSource ds = new HikariDataSource(cfg);
+        if (db.migrate()) {
+            Migrations.migrate(ds);
+        }
+        return ds;
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    Producer<String, byte[]> producer(KafkaSettings kafka, Environment env) {
+        Map<String, Object> p = clientProperties(kafka, env);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, kafka.lingerMs());
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, kafka.compression());
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "feedback-service");
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    Admin admin(KafkaSettings kafka, Environment env) {
+        Map<String, Object> p = clientProperties(kafka, env);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000);
+        return Admin.create(p);
+    }
+
+    @Singleton
+    ApiKeys apiKeys(DataSource dataSource) {
+        return new ApiKeys(dataSource);
+    }
+
+    @Singleton
+    Authenticator authenticator(ApiKeys keys, FeedbackSettings settings) {
+        return new Authenticator(keys, settings.keyCacheTtl());
+    }
+
+    @Singleton
+    RateLimiter rateLimiter(FeedbackSettings settings) {
+        return new RateLimiter(settings.maxBatchSize());
+    }
+
+    @Singleton
+    FeedbackIngest ingest(DataSource dataSource, Producer<String, byte[]> producer, FeedbackSettings settings, MeterRegistry meters) {
+        return new FeedbackIngest(new ClaimStore(dataSource), producer, settings.ackTimeout(), meters);
+    }
+
+    @Singleton
+    RaterErasure erasure(DataSource dataSource) {
+        return new RaterErasure(dataSource);
+    }
+
+    @Singleton
+    HealthCheck health(DataSource dataSource, Admin admin) {
+        return new HealthCheck(dataSource, admin);
+    }
+
+    @Context
+    @Requires(property = "feedback.sink-enabled", notEquals = "false")
+    @Bean(preDestroy = "close")
+    FeedbackSink sink(KafkaSettings kafka, Environment env, FeedbackSettings settings, Producer<String, byte[]> producer,
+                      DataSource dataSource) {
+        Map<String, Object> p = clientProperties(kafka, env);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.sinkGroupId());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "feedback-service-sink");
+        FeedbackSink sink = new FeedbackSink(new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer()),
+                producer, dataSource);
+        sink.start();
+        return sink;
+    }
+
+    /** Bootstrap servers plus every {@code kafka.client.*} property (TLS, SASL, …) passed through. */
+    static Map<String, Object> clientProperties(KafkaSettings kafka, Environment env) {
+        Map<String, Object> p = new HashMap<>(env.getProperties("kafka.client", StringConvention.RAW));
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        return p;
+    }
+}

@@ -1,0 +1,268 @@
+package org.speechalign.feedback;
+
+import com.fasterxml.jackson.databind.JavaType;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.speechalign.contracts.Comparison;
+import org.speechalign.contracts.FieldError;
+import org.speechalign.contracts.InvalidEvent;
+import org.speechalign.contracts.Json;
+import org.speechalign.contracts.Rating;
+import org.speechalign.contracts.Validation;
+import org.speechalign.contracts.auth.ApiKeys;
+
+/**
+ * The HTTP API. Checks in this order, writing nothing on any refusal: 401/403 (key and role),
+ * 415 (content type), 413 (body size, array length), 400 (JSON and field validation, naming the
+ * field), 429 (key's rate), 409 (id seen with another payload); then 202 once Kafka acknowledged.
+ */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+final class FeedbackController {
+
+    private static final JavaType RATING_LIST = Json.MAPPER.getTypeFactory().constructCollectionType(List.class, Rating.class);
+    private static final JavaType COMPARISON_LIST = Json.MAPPER.getTypeFactory().constructCollectionType(List.class, Comparison.class);
+
+    private final Authenticator auth;
+    private final RateLimiter rates;
+    private final FeedbackIngest ingest;
+    private final RaterErasure erasure;
+    private final HealthCheck health;
+    private final FeedbackSettings settings;
+    private final MeterRegistry meters;
+
+    FeedbackController(Authenticator auth, RateLimiter rates, FeedbackIngest ingest, RaterErasure erasure,
+                       HealthCheck health, FeedbackSettings settings, MeterRegistry meters) {
+        this.auth = auth;
+        this.rates = rates;
+        this.ingest = ingest;
+        this.erasure = erasure;
+        this.health = health;
+        this.settings = settings;
+        this.meters = meters;
+    }
+
+    /** A refusal with its status and JSON body. */
+    static final class Refusal extends Exception {
+        final HttpStatus status;
+        final Map<String, Object> body;
+
+        Refusal(HttpStatus status, String error, String message, List<FieldError> errors) {
+            super(message, null, false, false);
+            this.status = status;
+            this.body = new LinkedHashMap<>();
+            body.put("error", error);
+            body.put("message", message);
+            if (errors != null && !errors.isEmpty()) {
+                body.put("errors", errors);
+            }
+        }
+    }
+
+    @Post(uri = "/v1/ratings", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    HttpResponse<String> ratings(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                 @Nullable @Header(HttpHeaders.CONTENT_TYPE) String contentType,
+                                 @Nullable @Body byte[] body) {
+        try {
+            ApiKeys.ApiKey key = auth.require(authorization, ApiKeys.Role.INGEST);
+            List<Rating> ratings = parse(contentType, body, Rating.class, RATING_LIST, Validation::rating);
+            Instant now = Instant.now();
+            ratings = ratings.stream().map(r -> r.createdAt() == null ? r.withCreatedAt(now) : r).toList();
+            limit(key, ratings.size());
+            return answer(ingest.ratings(ratings));
+        } catch (Refusal r) {
+            return refuse(r);
+        } catch (Authenticator.Refused r) {
+            return refuse(authRefusal(r));
+        } catch (SQLException e) {
+            return refuse(new Refusal(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "PostgreSQL: " + e.getMessage(), null));
+        }
+    }
+
+    @Post(uri = "/v1/comparisons", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
+    HttpResponse<String> comparisons(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                     @Nullable @Header(HttpHeaders.CONTENT_TYPE) String contentType,
+                                     @Nullable @Body byte[] body) {
+        try {
+            ApiKeys.ApiKey key = auth.require(authorization, ApiKeys.Role.INGEST);
+            List<Comparison> comparisons = parse(contentType, body, Comparison.class, COMPARISON_LIST, Validation::comparison);
+            Instant now = Instant.now();
+            comparisons = comparisons.stream().map(c -> c.createdAt() == null ? c.withCreatedAt(now) : c).toList();
+            limit(key, comparisons.size());
+            return answer(ingest.comparisons(comparisons));
+        } catch (Refusal r) {
+            return refuse(r);
+        } catch (Authenticator.Refused r) {
+            return refuse(authRefusal(r));
+        } catch (SQLException e) {
+            return refuse(new Refusal(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "PostgreSQL: " + e.getMessage(), null));
+        }
+    }
+
+    @Delete(uri = "/v1/raters/{raterId}", produces = MediaType.APPLICATION_JSON)
+    HttpResponse<String> eraseRater(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                    @PathVariable("raterId") String raterId) {
+        try {
+            ApiKeys.ApiKey key = auth.require(authorization, ApiKeys.Role.ADMIN);
+            List<FieldError> errors = new ArrayList<>();
+            if (raterId == null || raterId.isBlank() || raterId.length() > Validation.MAX_ID_LENGTH) {
+                errors.add(new FieldError("rater_id", "must be 1 to " + Validation.MAX_ID_LENGTH + " characters"));
+                throw new Refusal(HttpStatus.BAD_REQUEST, "invalid_request", "rater_id: invalid", errors);
+            }
+            RaterErasure.Erased erased = erasure.erase(raterId, key.name());
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("rater_id", raterId);
+            out.put("erasure_id", erased.erasureId());
+            out.put("ratings_deleted", erased.ratings());
+            out.put("comparisons_deleted", erased.comparisons());
+            out.put("claims_deleted", erased.claims());
+            out.put("pairs_deleted", erased.pairs());
+            return HttpResponse.ok(Json.writeString(out)).contentType(MediaType.APPLICATION_JSON_TYPE);
+        } catch (Refusal r) {
+            return refuse(r);
+        } catch (Authenticator.Refused r) {
+            return refuse(authRefusal(r));
+        } catch (SQLException e) {
+            return refuse(new Refusal(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "PostgreSQL: " + e.getMessage(), null));
+        }
+    }
+
+    @Get(uri = "/health", produces = MediaType.APPLICATION_JSON)
+    HttpResponse<String> health() {
+        Map<String, String> status = health.check();
+        Map<String, Object> out = new LinkedHashMap<>();
+        boolean up = HealthCheck.up(status);
+        out.put("status", up ? "UP" : "DOWN");
+        out.putAll(status);
+        return HttpResponse.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+                .body(Json.writeString(out)).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    private <T> List<T> parse(String contentType, byte[] body, Class<T> type, JavaType listType,
+                              Function<T, List<FieldError>> validate) throws Refusal {
+        if (contentType == null || !MediaType.of(contentType).getName().equalsIgnoreCase(MediaType.APPLICATION_JSON)) {
+            throw new Refusal(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                    "Content-Type must be application/json, was " + (contentType == null ? "absent" : contentType), null);
+        }
+        int first = firstNonBlank(body);
+        try {
+            List<T> events;
+            boolean array = first >= 0 && body[first] == '[';
+            if (array) {
+                events = Json.read(body, listType);
+                if (events.size() > settings.maxBatchSize()) {
+                    throw new Refusal(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
+                            "at most " + settings.maxBatchSize() + " events per request, got " + events.size(), null);
+                }
+                if (events.isEmpty()) {
+                    throw new InvalidEvent("(body)", "empty array");
+                }
+            } else {
+                events = new ArrayList<>();
+                events.add(Json.read(body, type));
+            }
+            List<FieldError> errors = new ArrayList<>();
+            for (int i = 0; i < events.size(); i++) {
+                T e = events.get(i);
+                String prefix = array ? "[" + i + "]" : "";
+                if (e == null) {
+                    errors.add(new FieldError(array ? prefix : "(body)", "must be a JSON object"));
+                    continue;
+                }
+                for (FieldError fe : validate.apply(e)) {
+                    errors.add(new FieldError(array ? prefix + "." + fe.field() : fe.field(), fe.message()));
+                }
+            }
+            if (!errors.isEmpty()) {
+                throw new InvalidEvent(errors);
+            }
+            return events;
+        } catch (InvalidEvent e) {
+            throw new Refusal(HttpStatus.BAD_REQUEST, "invalid_request", e.getMessage(), e.errors());
+        }
+    }
+
+    private static int firstNonBlank(byte[] body) {
+        if (body == null) {
+            return -1;
+        }
+        for (int i = 0; i < body.length; i++) {
+            if (!Character.isWhitespace(body[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void limit(ApiKeys.ApiKey key, int events) throws Refusal {
+        int rate = key.rateLimitPerSecond() != null ? key.rateLimitPerSecond() : settings.defaultRateLimit();
+        long wait = rates.tryAcquire(key.keyId(), events, rate);
+        if (wait > 0) {
+            Refusal r = new Refusal(HttpStatus.TOO_MANY_REQUESTS, "rate_limited",
+                    "key '" + key.name() + "' exceeds its rate of " + rate + " events/s; retry after " + wait + " s", null);
+            r.body.put("retry_after_seconds", wait);
+            throw r;
+        }
+    }
+
+    private HttpResponse<String> answer(FeedbackIngest.Result result) {
+        if (result instanceof FeedbackIngest.Accepted a) {
+            meters.counter("feedback.requests", "status", "202").increment();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("accepted", a.accepted());
+            out.put("duplicates", a.duplicates());
+            return HttpResponse.accepted().body(Json.writeString(out)).contentType(MediaType.APPLICATION_JSON_TYPE);
+        }
+        if (result instanceof FeedbackIngest.Conflict c) {
+            Refusal r = new Refusal(HttpStatus.CONFLICT, "conflict",
+                    "ids already accepted with another payload: " + String.join(", ", c.ids().subList(0, Math.min(10, c.ids().size()))),
+                    null);
+            r.body.put("ids", c.ids());
+            return refuse(r);
+        }
+        FeedbackIngest.Unavailable u = (FeedbackIngest.Unavailable) result;
+        return refuse(new Refusal(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
+                u.reason() + "; nothing is lost by retrying the same payload", null));
+    }
+
+    private static Refusal authRefusal(Authenticator.Refused r) {
+        return switch (r.refusal) {
+            case MISSING, UNKNOWN -> new Refusal(HttpStatus.UNAUTHORIZED, "unauthorized", r.getMessage(), null);
+            case FORBIDDEN -> new Refusal(HttpStatus.FORBIDDEN, "forbidden", r.getMessage(), null);
+        };
+    }
+
+    private HttpResponse<String> refuse(Refusal r) {
+        meters.counter("feedback.requests", "status", Integer.toString(r.status.getCode())).increment();
+        MutableHttpResponse<String> resp = HttpResponse.<String>status(r.status)
+                .body(Json.writeString(r.body)).contentType(MediaType.APPLICATION_JSON_TYPE);
+        if (r.status == HttpStatus.UNAUTHORIZED) {
+            resp.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+        if (r.body.get("retry_after_seconds") != null) {
+            resp.header(HttpHeaders.RETRY_AFTER, r.body.get("retry_after_seconds").toString());
+        }
+        return resp;
+    }
+}

@@ -1,0 +1,25 @@
+package org.speechalign.feedback;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+import java.time.Duration;
+
+/**
+ * feedback-service settings (prefix {@code feedback}; environment {@code FEEDBACK_…}).
+ *
+ * @param maxBatchSize           most ratings in one POST /v1/ratings array (default 1000; more is 413)
+ * @param defaultRateLimit       events per second per key per instance when the key sets none (default 2000)
+ * @param keyCacheTtl            how long a key lookup (or a revocation) may be cached (default 5s)
+ * @param ackTimeout             how long a request waits for Kafka's acknowledgement before 503 (default 30s)
+ * @param sinkEnabled            run the Kafka → PostgreSQL sink in this service (default true)
+ * @param sinkGroupId            consumer group of the sink (default feedback-service-sink)
+ */
+@ConfigurationProperties("feedback")
+public record FeedbackSettings(
+        @Bindable(defaultValue = "1000") int maxBatchSize,
+        @Bindable(defaultValue = "2000") int defaultRateLimit,
+        @Bindable(defaultValue = "5s") Duration keyCacheTtl,
+        @Bindable(defaultValue = "30s") Duration ackTimeout,
+        @Bindable(defaultValue = "true") boolean sinkEnabled,
+        @Bindable(defaultValue = "feedback-service-sink") String sinkGroupId) {
+}

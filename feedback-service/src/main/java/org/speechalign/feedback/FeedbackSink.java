@@ -1,0 +1,323 @@
+package org.speechalign.feedback;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.speechalign.contracts.Comparison;
+import org.speechalign.contracts.DeadLetter;
+import org.speechalign.contracts.Fingerprints;
+import org.speechalign.contracts.InvalidEvent;
+import org.speechalign.contracts.Json;
+import org.speechalign.contracts.Rating;
+import org.speechalign.contracts.Topics;
+import org.speechalign.contracts.Validation;
+
+/**
+ * The component that lands ratings and comparisons in PostgreSQL: consumes
+ * {@code speech.ratings.v1} and {@code speech.comparisons.v1} (whoever produced them: this
+ * service or a product writing to Kafka directly) and upserts them with
+ * {@code INSERT … ON CONFLICT DO NOTHING} on rating_id / comparison_id, one transaction per
+ * poll, committing offsets only after the database commit. A replay therefore changes nothing.
+ * Invalid records and ids already stored with another payload go to {@code <topic>.dlq} with
+ * the reason; records of an erased rater older than the erasure are dropped.
+ */
+final class FeedbackSink implements Runnable, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FeedbackSink.class);
+    static final String CONSUMER_NAME = "feedback-service.sink";
+
+    private final Consumer<String, byte[]> consumer;
+    private final Producer<String, byte[]> dlqProducer;
+    private final DataSource dataSource;
+    private final AtomicLong stored = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+    private volatile boolean running = true;
+    private Thread thread;
+
+    FeedbackSink(Consumer<String, byte[]> consumer, Producer<String, byte[]> dlqProducer, DataSource dataSource) {
+        this.consumer = consumer;
+        this.dlqProducer = dlqProducer;
+        this.dataSource = dataSource;
+    }
+
+    synchronized void start() {
+        thread = new Thread(this, "feedback-sink");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    long storedCount() {
+        return stored.get();
+    }
+
+    long deadLetteredCount() {
+        return deadLettered.get();
+    }
+
+    @Override
+    public void run() {
+        try {
+            consumer.subscribe(List.of(Topics.RATINGS, Topics.COMPARISONS));
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                if (records.isEmpty()) {
+                    continue;
+                }
+                try {
+                    process(records);
+                    consumer.commitSync();
+                } catch (Exception e) {
+                    if (!running) {
+                        break;
+                    }
+                    LOG.warn("sink batch failed, will retry it: {}", e.toString());
+                    rewind(records);
+                    pause(Duration.ofSeconds(1));
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("sink stopped", e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    void process(ConsumerRecords<String, byte[]> records) throws Exception {
+        List<DeadLetter> dead = new ArrayList<>();
+        Map<String, Parsed<Rating>> ratings = new LinkedHashMap<>();
+        Map<String, Parsed<Comparison>> comparisons = new LinkedHashMap<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            try {
+                if (r.topic().equals(Topics.RATINGS)) {
+                    Rating rating = Validation.readValid(r.value(), Rating.class);
+                    if (rating.createdAt() == null) {
+                        rating = rating.withCreatedAt(Instant.ofEpochMilli(r.timestamp()));
+                    }
+                    keepFirst(ratings, rating.ratingId(), new Parsed<>(rating, Fingerprints.rating(rating), r), dead);
+                } else {
+                    Comparison c = Validation.readValid(r.value(), Comparison.class);
+                    if (c.createdAt() == null) {
+                        c = c.withCreatedAt(Instant.ofEpochMilli(r.timestamp()));
+                    }
+                    keepFirst(comparisons, c.comparisonId(), new Parsed<>(c, Fingerprints.comparison(c), r), dead);
+                }
+            } catch (InvalidEvent e) {
+                dead.add(deadLetter(r, e.getMessage()));
+            }
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Map<String, Instant> erasures = erasures(c, ratings.values(), comparisons.values());
+                dropErased(ratings, erasures, Rating::raterId);
+                dropErased(comparisons, erasures, Comparison::raterId);
+                long n = upsertRatings(c, ratings, dead) + upsertComparisons(c, comparisons, dead);
+                c.commit();
+                stored.addAndGet(n);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+        List<Future<RecordMetadata>> acks = new ArrayList<>();
+        for (DeadLetter d : dead) {
+            acks.add(dlqProducer.send(new ProducerRecord<>(Topics.dlqOf(d.sourceTopic()), null, Json.write(d))));
+        }
+        for (Future<RecordMetadata> ack : acks) {
+            ack.get(30, TimeUnit.SECONDS);
+        }
+        deadLettered.addAndGet(dead.size());
+    }
+
+    private record Parsed<T>(T event, String fingerprint, ConsumerRecord<String, byte[]> record) {
+    }
+
+    private static <T> void keepFirst(Map<String, Parsed<T>> map, String id, Parsed<T> parsed, List<DeadLetter> dead) {
+        Parsed<T> first = map.putIfAbsent(id, parsed);
+        if (first != null && !first.fingerprint().equals(parsed.fingerprint())) {
+            dead.add(deadLetter(parsed.record(), "id " + id + " was seen before with another payload"));
+        }
+    }
+
+    private static Map<String, Instant> erasures(Connection c, java.util.Collection<Parsed<Rating>> ratings,
+                                                 java.util.Collection<Parsed<Comparison>> comparisons) throws SQLException {
+        Set<String> raters = new HashSet<>();
+        ratings.forEach(p -> raters.add(p.event().raterId()));
+        comparisons.forEach(p -> raters.add(p.event().raterId()));
+        Map<String, Instant> out = new HashMap<>();
+        if (raters.isEmpty()) {
+            return out;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT rater_id, max(erased_at) FROM rater_erasures WHERE rater_id = ANY(?::text[]) GROUP BY rater_id")) {
+            ps.setArray(1, c.createArrayOf("text", raters.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getTimestamp(2).toInstant());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static <T> void dropErased(Map<String, Parsed<T>> map, Map<String, Instant> erasures, Function<T, String> rater) {
+        if (!erasures.isEmpty()) {
+            map.values().removeIf(p -> {
+                Instant erasedAt = erasures.get(rater.apply(p.event()));
+                return erasedAt != null && p.record().timestamp() <= erasedAt.toEpochMilli();
+            });
+        }
+    }
+
+    private static long upsertRatings(Connection c, Map<String, Parsed<Rating>> ratings, List<DeadLetter> dead) throws SQLException {
+        if (ratings.isEmpty()) {
+            return 0;
+        }
+        List<Parsed<Rating>> rows = new ArrayList<>(ratings.values());
+        rows.sort(java.util.Comparator.comparing(p -> p.event().ratingId()));
+        Set<String> inserted = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO ratings (rating_id, synthesis_id, rater_id, score, created_at, payload_sha256, kafka_partition, kafka_offset) "
+                        + "SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::smallint[], ?::timestamptz[], ?::text[], ?::int[], ?::bigint[]) "
+                        + "ON CONFLICT (rating_id) DO NOTHING RETURNING rating_id")) {
+            ps.setArray(1, c.createArrayOf("text", rows.stream().map(p -> p.event().ratingId()).toArray()));
+            ps.setArray(2, c.createArrayOf("text", rows.stream().map(p -> p.event().synthesisId()).toArray()));
+            ps.setArray(3, c.createArrayOf("text", rows.stream().map(p -> p.event().raterId()).toArray()));
+            ps.setArray(4, c.createArrayOf("int2", rows.stream().map(p -> p.event().score().shortValue()).toArray()));
+            ps.setArray(5, c.createArrayOf("timestamptz", rows.stream().map(p -> Timestamp.from(p.event().createdAt())).toArray()));
+            ps.setArray(6, c.createArrayOf("text", rows.stream().map(Parsed::fingerprint).toArray()));
+            ps.setArray(7, c.createArrayOf("int4", rows.stream().map(p -> p.record().partition()).toArray()));
+            ps.setArray(8, c.createArrayOf("int8", rows.stream().map(p -> p.record().offset()).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    inserted.add(rs.getString(1));
+                }
+            }
+        }
+        conflicts(c, "ratings", "rating_id", rows, p -> p.event().ratingId(), inserted, dead);
+        return inserted.size();
+    }
+
+    private static long upsertComparisons(Connection c, Map<String, Parsed<Comparison>> comparisons, List<DeadLetter> dead)
+            throws SQLException {
+        if (comparisons.isEmpty()) {
+            return 0;
+        }
+        List<Parsed<Comparison>> rows = new ArrayList<>(comparisons.values());
+        rows.sort(java.util.Comparator.comparing(p -> p.event().comparisonId()));
+        Set<String> inserted = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO comparisons (comparison_id, synthesis_a, synthesis_b, winner, rater_id, created_at, payload_sha256, kafka_partition, kafka_offset) "
+                        + "SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::int[], ?::bigint[]) "
+                        + "ON CONFLICT (comparison_id) DO NOTHING RETURNING comparison_id")) {
+            ps.setArray(1, c.createArrayOf("text", rows.stream().map(p -> p.event().comparisonId()).toArray()));
+            ps.setArray(2, c.createArrayOf("text", rows.stream().map(p -> p.event().synthesisA()).toArray()));
+            ps.setArray(3, c.createArrayOf("text", rows.stream().map(p -> p.event().synthesisB()).toArray()));
+            ps.setArray(4, c.createArrayOf("text", rows.stream().map(p -> p.event().winner().wire()).toArray()));
+            ps.setArray(5, c.createArrayOf("text", rows.stream().map(p -> p.event().raterId()).toArray()));
+            ps.setArray(6, c.createArrayOf("timestamptz", rows.stream().map(p -> Timestamp.from(p.event().createdAt())).toArray()));
+            ps.setArray(7, c.createArrayOf("text", rows.stream().map(Parsed::fingerprint).toArray()));
+            ps.setArray(8, c.createArrayOf("int4", rows.stream().map(p -> p.record().partition()).toArray()));
+            ps.setArray(9, c.createArrayOf("int8", rows.stream().map(p -> p.record().offset()).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    inserted.add(rs.getString(1));
+                }
+            }
+        }
+        conflicts(c, "comparisons", "comparison_id", rows, p -> p.event().comparisonId(), inserted, dead);
+        return inserted.size();
+    }
+
+    /** Rows not inserted already existed: a different fingerprint is a conflict for the DLQ, the same one a replay. */
+    private static <T> void conflicts(Connection c, String table, String key, List<Parsed<T>> rows,
+                                      Function<Parsed<T>, String> id, Set<String> inserted, List<DeadLetter> dead)
+            throws SQLException {
+        Map<String, Parsed<T>> existing = new HashMap<>();
+        for (Parsed<T> p : rows) {
+            if (!inserted.contains(id.apply(p))) {
+                existing.put(id.apply(p), p);
+            }
+        }
+        if (existing.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + key + ", payload_sha256 FROM " + table + " WHERE " + key + " = ANY(?::text[])")) {
+            ps.setArray(1, c.createArrayOf("text", existing.keySet().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Parsed<T> p = existing.get(rs.getString(1));
+                    if (!rs.getString(2).equals(p.fingerprint())) {
+                        dead.add(deadLetter(p.record(), key + " " + rs.getString(1) + " is stored with another payload"));
+                    }
+                }
+            }
+        }
+    }
+
+    static DeadLetter deadLetter(ConsumerRecord<String, byte[]> r, String reason) {
+        byte[] key = r.key() == null ? null : r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return new DeadLetter(r.topic(), r.partition(), r.offset(), key, r.value(), reason, CONSUMER_NAME, Instant.now());
+    }
+
+    private void rewind(ConsumerRecords<String, byte[]> records) {
+        for (TopicPartition tp : records.partitions()) {
+            consumer.seek(tp, records.records(tp).get(0).offset());
+        }
+    }
+
+    private void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis()); // back-off before retrying a failed batch, not synchronisation
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t != null) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

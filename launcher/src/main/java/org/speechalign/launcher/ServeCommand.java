@@ -1,0 +1,96 @@
+package org.speechalign.launcher;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.speechalign.embedded.EmbeddedRuntime;
+import org.speechalign.feedback.FeedbackService;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code speechalign serve [--embedded]}: runs every service until Ctrl-C / SIGTERM. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Runs the services, one Micronaut context each, until Ctrl-C or SIGTERM.",
+                "--embedded also starts a Kafka broker and PostgreSQL under SPEECHALIGN_HOME (default .speechalign/);",
+                "without it, KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL, DATABASE_USER and DATABASE_PASSWORD name external ones."})
+final class ServeCommand implements Callable<Integer> {
+
+    static final int DEFAULT_KAFKA_PORT = 19092;
+    static final int DEFAULT_POSTGRES_PORT = 15432;
+
+    @Option(names = "--embedded", description = "start an in-process Kafka broker and PostgreSQL")
+    boolean embedded;
+
+    @Option(names = "--home", description = "embedded data directory (default: $SPEECHALIGN_HOME or .speechalign)")
+    Path home;
+
+    @Option(names = "--kafka-port", description = "embedded broker port (default ${DEFAULT-VALUE})")
+    int kafkaPort = DEFAULT_KAFKA_PORT;
+
+    @Option(names = "--postgres-port", description = "embedded PostgreSQL port (default ${DEFAULT-VALUE})")
+    int postgresPort = DEFAULT_POSTGRES_PORT;
+
+    @Option(names = "--feedback-port", description = "feedback-service HTTP port (default ${DEFAULT-VALUE})")
+    int feedbackPort = FeedbackService.DEFAULT_PORT;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> shared = new HashMap<>();
+        EmbeddedRuntime runtime = null;
+        if (embedded) {
+            Path dir = home != null ? home.toAbsolutePath() : EmbeddedRuntime.defaultHome();
+            try {
+                runtime = EmbeddedRuntime.start(dir, kafkaPort, postgresPort);
+            } catch (java.io.IOException e) {
+                throw new UserFacingException("cannot start the embedded runtime under " + dir + ": " + e.getMessage());
+            }
+            if (!runtime.postgres().isOwner()) {
+                System.err.println("speechalign: PostgreSQL under " + dir + " was already running; using it");
+            }
+            System.err.println("kafka " + runtime.kafka().bootstrapServers());
+            System.err.println("postgres " + runtime.postgres().jdbcUrl() + " (user " + runtime.postgres().user() + ")");
+            shared.put("kafka.bootstrap-servers", runtime.kafka().bootstrapServers());
+            shared.put("database.url", runtime.postgres().jdbcUrl());
+            shared.put("database.user", runtime.postgres().user());
+            shared.put("database.password", runtime.postgres().password());
+        } else if (System.getenv("KAFKA_BOOTSTRAP_SERVERS") == null || System.getenv("DATABASE_URL") == null) {
+            throw new UserFacingException("serve needs KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL (or use serve --embedded)");
+        }
+        List<Services.Running> running;
+        try {
+            running = Services.startAll(shared, Map.of(FeedbackService.NAME, feedbackPort));
+        } catch (RuntimeException e) {
+            if (runtime != null) {
+                runtime.close();
+            }
+            throw new UserFacingException("a service failed to start: " + rootMessage(e));
+        }
+        for (Services.Running r : running) {
+            System.out.println(r.service().name() + " " + r.url());
+        }
+        System.out.flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        EmbeddedRuntime toStop = runtime;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.println("speechalign: stopping");
+            Services.stopAll(running);
+            if (toStop != null) {
+                toStop.close();
+            }
+            stopped.countDown();
+        }, "speechalign-stop"));
+        stopped.await();
+        return 0;
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+}

@@ -1,0 +1,63 @@
+package org.speechalign.lm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+
+/**
+ * Multi-head self-attention over {@code (batch, time, d)}. An additive mask broadcastable to
+ * {@code (batch, heads, query, key)} (0 = visible, large negative = hidden) makes it causal or
+ * hides padding. With a {@link KvCache.Layer} the new keys and values are appended to the cached
+ * ones and the queries attend to all of them: one decoding step costs O(time), not O(time^2).
+ */
+final class SelfAttention extends LmBlock {
+
+    private final int dModel;
+    private final int heads;
+    private final float dropout;
+    private final Linear qkv;
+    private final Linear proj;
+
+    SelfAttention(int dModel, int heads, float dropout) {
+        this.dModel = dModel;
+        this.heads = heads;
+        this.dropout = dropout;
+        qkv = addChildBlock("qkv", Linear.builder().setUnits(3L * dModel).build());
+        proj = addChildBlock("proj", Linear.builder().setUnits(dModel).build());
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        qkv.initialize(manager, dataType, new Shape(1, 1, dModel));
+        proj.initialize(manager, dataType, new Shape(1, 1, dModel));
+    }
+
+    NDArray forward(ParameterStore ps, NDArray x, NDArray mask, KvCache.Layer cache, boolean training) {
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        long dh = dModel / heads;
+        NDList parts = qkv.forward(ps, new NDList(x), training).singletonOrThrow().split(3, 2);
+        NDArray q = parts.get(0).reshape(b, t, heads, dh).transpose(0, 2, 1, 3);
+        NDArray k = parts.get(1).reshape(b, t, heads, dh).transpose(0, 2, 1, 3);
+        NDArray v = parts.get(2).reshape(b, t, heads, dh).transpose(0, 2, 1, 3);
+        if (cache != null) {
+            k = cache.appendKeys(k);
+            v = cache.appendValues(v);
+        }
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).muli(1.0 / Math.sqrt(dh));
+        if (mask != null) {
+            scores = scores.add(mask);
+        }
+        NDArray att = scores.softmax(-1);
+        if (training && dropout > 0) {
+            att = Dropout.dropout(att, dropout, true).singletonOrThrow();
+        }
+        NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, dModel);
+        return proj.forward(ps, new NDList(y), training).singletonOrThrow();
+    }
+}
