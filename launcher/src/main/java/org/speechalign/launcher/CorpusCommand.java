@@ -3,12 +3,21 @@ package org.speechalign.launcher;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code ./speechalign corpus}: golden corpus commands. */
-@Command(name = "corpus", mixinStandardHelpOptions = true, description = "Golden corpus: build, import.",
-        subcommands = {CorpusImportCommand.class})
+/** {@code ./speechalign corpus ...}: the golden corpus (build the built-in one; import users' own). */
+@Command(
+        name = "corpus",
+        mixinStandardHelpOptions = true,
+        description = "Golden corpus: build the built-in one from flite voices; import your own recordings.",
+        subcommands = {
+            CorpusBuildCommand.class,
+            CorpusImportCommand.class,
+        })
 public final class CorpusCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(System.out);
     }
 }

@@ -3,26 +3,26 @@ package org.speechalign.launcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import org.speechalign.corpus.Utterance;
-import org.speechalign.corpus.importer.JsonlCorpus;
+import org.speechalign.corpus.CorpusFile;
 
-/** Loads a corpus for commands: a given JSON-lines file, or the built-in corpus. */
+/** Loads a corpus folder for commands: the given one, or the built-in corpus. */
 final class CorpusFiles {
+    static final Path BUILTIN = Path.of("corpus", "builtin-v1");
+
     private CorpusFiles() {}
 
-    static List<Utterance> load(Path file) {
-        if (file == null) {
-            throw new UserFacingException("no corpus given: pass --corpus FILE (the built-in corpus is not in this build yet)");
+    static CorpusFile.Corpus load(Path dir) {
+        Path d = dir == null ? BUILTIN : dir;
+        if (!Files.isDirectory(d)) {
+            throw new UserFacingException("no corpus folder " + d.toAbsolutePath()
+                    + (dir == null ? " (run from the repository root, or pass --corpus DIR)" : ""));
         }
-        if (!Files.isRegularFile(file)) throw new UserFacingException("no such corpus file: " + file);
         try {
-            List<Utterance> u = JsonlCorpus.read(file);
-            if (u.isEmpty()) throw new UserFacingException("the corpus " + file + " is empty");
-            return u;
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof UserFacingException ufe) throw ufe;
-            throw new UserFacingException("cannot read the corpus " + file + ": " + e.getMessage(), e);
+            CorpusFile.Corpus c = CorpusFile.read(d);
+            if (c.utterances().isEmpty()) throw new UserFacingException("the corpus " + d + " is empty");
+            return c;
+        } catch (IOException e) {
+            throw new UserFacingException("cannot read the corpus " + d + ": " + e.getMessage(), e);
         }
     }
 }

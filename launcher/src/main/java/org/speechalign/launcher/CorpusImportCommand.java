@@ -7,7 +7,7 @@ import org.speechalign.codec.Codec2Codec;
 import org.speechalign.corpus.Split;
 import org.speechalign.corpus.importer.CorpusImporter;
 import org.speechalign.corpus.importer.ImportSources;
-import org.speechalign.corpus.importer.JsonlCorpus;
+import org.speechalign.corpus.CorpusFile;
 import org.speechalign.corpus.importer.Phonemizer;
 import org.speechalign.eval.SpeechRecognizer;
 import picocli.CommandLine.Command;
@@ -24,7 +24,7 @@ public final class CorpusImportCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, paramLabel = "DIR|MANIFEST", description = "Folder or manifest to import.")
     Path input;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Corpus file to write (JSON lines).")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Corpus folder to write (golden.jsonl.gz + MANIFEST.json).")
     Path out;
 
     @Option(names = "--speaker", defaultValue = "user", description = "Speaker of entries that do not name one (default ${DEFAULT-VALUE}).")
@@ -64,7 +64,13 @@ public final class CorpusImportCommand implements Callable<Integer> {
         if (r.utterances().isEmpty()) {
             throw new UserFacingException("corpus import: nothing imported from " + input + " (" + r.errors().size() + " errors)");
         }
-        JsonlCorpus.write(out, r.utterances());
+        com.fasterxml.jackson.databind.node.ObjectNode provenance = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        provenance.put("command", "corpus import");
+        provenance.put("input", input.toAbsolutePath().toString());
+        provenance.put("alignment", "Vosk word timings + t2p phones (org.speechalign.corpus.importer.PhoneAligner)");
+        provenance.put("errors", r.errors().size());
+        Codec2Codec codec = new Codec2Codec();
+        CorpusFile.write(out, r.corpusVersion(), codec, r.utterances(), provenance);
         System.out.printf("imported %d utterances (%d errors) into %s, corpus version %s%n",
                 r.utterances().size(), r.errors().size(), out, r.corpusVersion());
         return 0;

@@ -42,7 +42,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--split", defaultValue = "test", description = "Split to evaluate on: train, dev or test (default ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--corpus", paramLabel = "FILE", description = "Corpus file (JSON lines of utterances); default: the built-in corpus.")
+    @Option(names = "--corpus", paramLabel = "DIR", description = "Corpus folder (default: the built-in corpus/builtin-v1).")
     Path corpus;
 
     @Option(names = "--limit", defaultValue = "0", description = "Only the first N utterances of the split (0: all).")
@@ -72,8 +72,9 @@ public final class EvalCommand implements Callable<Integer> {
         } catch (MissingDependencyException e) {
             throw new UserFacingException(e.getMessage(), e);
         }
-        List<Utterance> utterances = CorpusFiles.load(corpus);
-        String version = utterances.get(0).corpusVersion();
+        org.speechalign.corpus.CorpusFile.Corpus loaded = CorpusFiles.load(corpus);
+        List<Utterance> utterances = loaded.utterances();
+        String version = loaded.version();
         GoldenEvaluation ge = new GoldenEvaluation(EvalHome.cacheDir(), codec, version);
         SpeechRecognizer[] asr = new SpeechRecognizer[1];
         Supplier<SpeechRecognizer> asrOnce = () -> {

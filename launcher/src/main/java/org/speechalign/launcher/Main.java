@@ -1,5 +1,6 @@
 package org.speechalign.launcher;
 
+import org.speechalign.MissingDependencyException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -42,7 +43,7 @@ public final class Main implements Runnable {
 
     /** Expected failures (bad input, missing packages) print one line, not a stack trace. */
     private static int oneLineError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-        if (e instanceof UserFacingException) {
+        if (e instanceof UserFacingException || e instanceof MissingDependencyException) {
             cmd.getErr().println("speechalign: " + e.getMessage());
             return 2;
         }

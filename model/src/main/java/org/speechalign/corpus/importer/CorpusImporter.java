@@ -31,7 +31,8 @@ import org.speechalign.eval.TextNormalizer;
 /**
  * Imports users' recordings as golden utterances: read the wav (any PCM rate and width, mixed to
  * mono), recognise it for word timings, align phones ({@link PhoneAligner}), resample to the codec
- * rate and encode. A file that fails gets one clear error and the import goes on.
+ * rate and encode. A file that fails gets one clear error and the import goes on. The result is
+ * written with {@link org.speechalign.corpus.CorpusFile}, the built-in corpus's format.
  */
 public final class CorpusImporter {
 

@@ -84,9 +84,9 @@ class CorpusImporterTest {
             long empty = u.phones().stream().filter(p -> !p.symbol().equals("pau") && p.frames() == 0).count();
             assertTrue(empty <= 1, u.phones().toString());
         }
-        Path out = dir.resolve("out/imported.jsonl");
-        JsonlCorpus.write(out, r.utterances());
-        List<Utterance> back = JsonlCorpus.read(out);
+        Path out = dir.resolve("out");
+        org.speechalign.corpus.CorpusFile.write(out, r.corpusVersion(), CODEC, r.utterances(), null);
+        List<Utterance> back = org.speechalign.corpus.CorpusFile.read(out).utterances();
         assertEquals(2, back.size());
         assertEquals(r.utterances().get(1).phones(), back.get(1).phones());
         assertTrue(java.util.Arrays.deepEquals(r.utterances().get(1).tokens(), back.get(1).tokens()));
