@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             PretrainCommand.class,
             BenchCommand.class,
             CorpusCommand.class,
+            EvalCommand.class,
         })
 public final class Main implements Runnable {
 
