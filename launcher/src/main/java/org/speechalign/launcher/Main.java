@@ -14,10 +14,11 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             ServeCommand.class,
             KeysCommand.class,
-            PretrainCommand.class,
             AlignCommand.class,
+            PretrainCommand.class,
             BenchCommand.class,
             CorpusCommand.class,
+            EvalCommand.class,
         })
 public final class Main implements Runnable {
 
