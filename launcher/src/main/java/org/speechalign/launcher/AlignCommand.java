@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.speechalign.corpus.CorpusFile;
 import org.speechalign.corpus.Split;
 import org.speechalign.corpus.Utterance;
 import org.speechalign.dpo.AlignmentLoop;
@@ -24,7 +25,6 @@ import org.speechalign.lm.CoarseLayout;
 import org.speechalign.lm.CodecLm;
 import org.speechalign.lm.LmConfig;
 import org.speechalign.lm.SamplingConfig;
-import org.speechalign.lm.SyntheticCorpus;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,17 +43,21 @@ public final class AlignCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--base", description = "base model archive (<sha256>.salm), e.g. from ./speechalign pretrain")
-    Path base;
+    @Option(names = "--base", defaultValue = "base",
+            description = "base model: archive path, sha256 (prefix) in the model store, or a name such as 'base' from ./speechalign pretrain (default: ${DEFAULT-VALUE})")
+    String base;
 
-    @Option(names = "--synthetic", description = "run on the synthetic corpus with a small base trained here first (no real corpus needed)")
-    boolean synthetic;
+    @Option(names = "--train-base", description = "instead of --base: first train a small AR model (d 64) here for STEPS supervised steps (demos without pretrain)")
+    Integer trainBase;
 
-    @Option(names = "--synthetic-utterances", defaultValue = "240", description = "synthetic corpus size (default: ${DEFAULT-VALUE})")
-    int syntheticUtterances;
+    @Option(names = "--corpus", defaultValue = "corpus/builtin-v1", description = "golden corpus directory (default: ${DEFAULT-VALUE})")
+    Path corpus;
 
-    @Option(names = "--base-steps", defaultValue = "300", description = "supervised steps of the synthetic base (default: ${DEFAULT-VALUE})")
-    int baseSteps;
+    @Option(names = "--synthetic", description = "use N synthetic utterances instead of the corpus (as ./speechalign pretrain --synthetic N)")
+    Integer synthetic;
+
+    @Option(names = "--threads", defaultValue = "2", description = "torch intra-op threads (default: ${DEFAULT-VALUE})")
+    int threads;
 
     @Option(names = "--iterations", defaultValue = "3", description = "DPO iterations (default: ${DEFAULT-VALUE})")
     int iterations;
@@ -103,6 +107,13 @@ public final class AlignCommand implements Callable<Integer> {
     @Option(names = "--max-test", defaultValue = "0", description = "evaluate on at most N test utterances, 0 = all (default: ${DEFAULT-VALUE})")
     int maxTest;
 
+    @Option(names = "--eval-samples", defaultValue = "4", description = "self-play samples per test utterance for the gap measures (default: ${DEFAULT-VALUE})")
+    int evalSamples;
+
+    @Option(names = "--sft-objective", defaultValue = "model",
+            description = "ablation's loss: model (the base's smoothed supervised loss) | exact (per-token NLL, as the SFT term) (default: ${DEFAULT-VALUE})")
+    String sftObjective;
+
     @Option(names = "--no-sft-ablation", description = "skip the continued-SFT ablation")
     boolean noSft;
 
@@ -120,12 +131,12 @@ public final class AlignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        ModelHome.torchThreads(threads);
         try {
             Devices.require(device);
         } catch (IllegalArgumentException e) {
             throw new UserFacingException(e.getMessage(), e);
         }
-        if (synthetic == (base != null)) throw new UserFacingException("give either --base <archive> or --synthetic");
         DpoConfig dpo;
         try {
             dpo = new DpoConfig(DpoConfig.LossType.parse(loss), beta, labelSmoothing, sftWeight, DpoConfig.LengthNorm.parse(lengthNorm), lr,
@@ -133,25 +144,28 @@ public final class AlignCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserFacingException("invalid DPO settings: " + e.getMessage(), e);
         }
-        Path home = Path.of(System.getenv().getOrDefault("SPEECHALIGN_HOME", ".speechalign"));
-        Path dir = out != null ? out : home.resolve("align");
+        Path dir = out != null ? out : ModelHome.runs().resolve("align");
         Files.createDirectories(dir);
         PrintStream err = System.err;
         List<Utterance> all;
-        Path baseArchive = base;
-        if (synthetic) {
-            all = SyntheticCorpus.generate(syntheticUtterances, seed, List.of("slt", "rms"), CoarseLayout.CODEC2_3200, 2, 16, 4, 10);
-            baseArchive = syntheticBase(dir, all, err);
+        if (synthetic != null) {
+            all = TrainingData.synthetic(synthetic, seed);
         } else {
-            throw new UserFacingException("the golden corpus reader is not on this branch yet: use --synthetic (or merge main once the corpus lands)");
+            try {
+                all = CorpusFile.read(corpus).utterances();
+            } catch (IOException e) {
+                throw new UserFacingException("cannot read the golden corpus at " + corpus + ": " + e.getMessage(), e);
+            }
         }
+        Path baseArchive = trainBase != null ? trainSmallBase(dir, all, trainBase, err) : ModelHome.resolve(base);
         List<Utterance> train = limit(all.stream().filter(u -> u.split() == Split.TRAIN).toList(), maxTrain);
         List<Utterance> test = limit(all.stream().filter(u -> u.split() == Split.TEST).toList(), maxTest);
         SamplingConfig sampling = new SamplingConfig(temperature, topK, 1.0, maxFramesPerPhone);
-        var options = new AlignmentLoop.Options(iterations, dpo, new PreferenceDataset.Options(samples, sampling, seed, 32), !noSft, 32);
+        var options = new AlignmentLoop.Options(iterations, dpo, new PreferenceDataset.Options(samples, sampling, seed, 32), !noSft, 32,
+                ContinuedSft.Objective.parse(sftObjective));
         IntrinsicMeasures measures;
         try (CodecLm b = CodecLm.load(baseArchive)) {
-            measures = new IntrinsicMeasures(b, test, sampling, seed + 1000, 32);
+            measures = new IntrinsicMeasures(b, test, sampling, seed + 1000, 32, evalSamples);
         }
         AlignmentLoop.Report report = new AlignmentLoop(options, dir, Clock.systemUTC()).log(err).run(baseArchive, train, test, measures);
         PrintStream stdout = new PrintStream(System.out, true);
@@ -164,15 +178,18 @@ public final class AlignCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Path syntheticBase(Path dir, List<Utterance> all, PrintStream err) throws IOException {
-        LmConfig c = LmConfig.tiny(SyntheticCorpus.PHONES, List.of("slt", "rms"), CoarseLayout.CODEC2_3200, 2, 16).withShape(64, 4, 1, 2, 1);
+    private Path trainSmallBase(Path dir, List<Utterance> all, int baseSteps, PrintStream err) throws IOException {
+        List<String> speakers = all.stream().map(Utterance::speaker).distinct().sorted().toList();
+        List<String> phones = all.stream().flatMap(u -> u.phones().stream()).map(p -> p.symbol()).distinct().sorted().toList();
+        int fine = all.get(0).tokens().length - 1;
+        int fineSize = all.stream().flatMap(u -> java.util.Arrays.stream(u.tokens()).skip(1)).flatMapToInt(java.util.Arrays::stream).max().orElse(0) + 1;
+        LmConfig c = LmConfig.tiny(phones, speakers, CoarseLayout.CODEC2_3200, fine, fineSize).withShape(64, 4, 1, 2, 1);
         try (CodecLm m = CodecLm.create(c, (int) seed)) {
             DpoConfig sft = DpoConfig.defaults().withTraining(2e-3, 16, baseSteps, 1.0).withSeed(seed);
-            List<Utterance> train = all.stream().filter(u -> u.split() == Split.TRAIN).toList();
-            var r = ContinuedSft.train(m, train, sft, null);
-            m.metadata().put("synthetic_base_steps", baseSteps);
+            var r = ContinuedSft.train(m, all.stream().filter(u -> u.split() == Split.TRAIN).toList(), sft, null);
+            m.metadata().put("align_small_base_steps", baseSteps);
             Path p = m.save(dir.resolve("base"));
-            err.printf("align: synthetic base (d 64, %d AR parameters) trained %d steps in %.1f s, loss %.3f -> %s%n",
+            err.printf("align: small base (d 64, %d AR parameters, AR only) trained %d steps in %.1f s, loss %.3f -> %s%n",
                     m.parameterCount(m.ar()), baseSteps, r.seconds(), r.last().get("loss"), p.getFileName());
             return p;
         }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         name = "dpo",
         mixinStandardHelpOptions = true,
         description = {
-            "ms/step and tokens/s of a DPO step on the AR model (the default 'small' shape, codec2 3200 layout) with",
+            "ms/step and tokens/s of a DPO step on the AR model (codec2 3200 layout, synthetic utterances of 8-14 phones) with",
             "precomputed reference log-probs vs running the reference every step, and achieved GFLOP/s against an",
             "n x n matrix multiply measured in the same run on the same engine."
         })
@@ -34,7 +34,8 @@ public final class BenchDpoCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "2", description = "warm-up steps per mode (default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--shape", defaultValue = "small", description = "small (d 192, 4 AR layers) | tiny (d 64, 2 AR layers) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--shape", defaultValue = "pretrain",
+            description = "pretrain (pretrain's default: d 128, 3 AR layers) | small (d 192, 4 AR layers) | tiny (d 64, 2 AR layers) (default: ${DEFAULT-VALUE})")
     String shape;
 
     @Option(names = "--matmul-n", defaultValue = "1024", description = "matrix size of the baseline (default: ${DEFAULT-VALUE})")
@@ -43,11 +44,15 @@ public final class BenchDpoCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "cpu | gpu | auto (default: ${DEFAULT-VALUE})")
     String device;
 
+    @Option(names = "--threads", defaultValue = "2", description = "torch intra-op threads (default: ${DEFAULT-VALUE})")
+    int threads;
+
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
+        ModelHome.torchThreads(threads);
         try {
             Devices.require(device);
         } catch (IllegalArgumentException e) {
@@ -55,9 +60,10 @@ public final class BenchDpoCommand implements Callable<Integer> {
         }
         List<String> speakers = List.of("slt", "rms");
         LmConfig c = switch (shape) {
+            case "pretrain" -> LmConfig.small(SyntheticCorpus.PHONES, speakers).withShape(128, 4, 1, 3, 3).withDropout(0f);
             case "small" -> LmConfig.small(SyntheticCorpus.PHONES, speakers).withDropout(0f);
             case "tiny" -> LmConfig.tiny(SyntheticCorpus.PHONES, speakers, CoarseLayout.CODEC2_3200, 2, 16).withShape(64, 4, 1, 2, 1);
-            default -> throw new UserFacingException("--shape must be small or tiny");
+            default -> throw new UserFacingException("--shape must be pretrain, small or tiny");
         };
         // utterances of 8-14 phones (~50-90 frames), like short corpus sentences
         List<Utterance> golden = SyntheticCorpus.generate(4 * batch, 7, speakers, CoarseLayout.CODEC2_3200, c.fineCodebooks(), c.fineSize(), 8, 14)

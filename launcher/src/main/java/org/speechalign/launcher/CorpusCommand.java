@@ -7,10 +7,11 @@ import picocli.CommandLine.Command;
 @Command(
         name = "corpus",
         mixinStandardHelpOptions = true,
-        description = "Golden corpus: build the built-in one from flite voices.",
+        description = "Golden corpus: build the built-in one from flite voices; import your own recordings.",
         subcommands = {
             CorpusBuildCommand.class,
             CorpusPublishCommand.class,
+            CorpusImportCommand.class,
         })
 public final class CorpusCommand implements Runnable {
     @CommandLine.Spec

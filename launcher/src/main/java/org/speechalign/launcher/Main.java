@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             CorpusCommand.class,
             DemoCommand.class,
+            EvalCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -34,9 +34,15 @@ public final class AlignmentLoop {
      * @param sftAblation also run continued SFT
      * @param referenceBatch batch size of the reference precomputation
      */
-    public record Options(int iterations, DpoConfig dpo, PreferenceDataset.Options pairs, boolean sftAblation, int referenceBatch) {
+    public record Options(int iterations, DpoConfig dpo, PreferenceDataset.Options pairs, boolean sftAblation, int referenceBatch,
+            ContinuedSft.Objective sftObjective) {
         public Options {
             if (iterations < 1) throw new IllegalArgumentException("iterations must be >= 1");
+            if (sftObjective == null) sftObjective = ContinuedSft.Objective.MODEL;
+        }
+
+        public Options(int iterations, DpoConfig dpo, PreferenceDataset.Options pairs, boolean sftAblation, int referenceBatch) {
+            this(iterations, dpo, pairs, sftAblation, referenceBatch, ContinuedSft.Objective.MODEL);
         }
     }
 
@@ -60,6 +66,7 @@ public final class AlignmentLoop {
     public record Sft(
             @JsonProperty("archive_sha256") String archiveSha256,
             @JsonProperty("steps") int steps,
+            @JsonProperty("objective") String objective,
             @JsonProperty("train_seconds") double trainSeconds,
             @JsonProperty("final_metrics") Map<String, Float> finalMetrics,
             @JsonProperty("eval") Map<String, Double> eval) {}
@@ -113,10 +120,11 @@ public final class AlignmentLoop {
             log.printf("align: base %s%n", baseEval);
         }
         List<Iteration> iterations = new ArrayList<>();
+        List<List<Map<String, Float>>> histories = new ArrayList<>();
         Path previous = baseArchive;
         String previousSha = baseSha;
         for (int k = 1; k <= o.iterations(); k++) {
-            Iteration it = iteration(k, previous, previousSha, train, evaluator);
+            Iteration it = iteration(k, previous, previousSha, train, evaluator, histories);
             iterations.add(it);
             previous = Path.of(it.archive());
             previousSha = it.archiveSha256();
@@ -131,7 +139,8 @@ public final class AlignmentLoop {
         return r;
     }
 
-    private Iteration iteration(int k, Path previous, String previousSha, List<Utterance> train, ModelEvaluator evaluator) throws IOException {
+    private Iteration iteration(int k, Path previous, String previousSha, List<Utterance> train, ModelEvaluator evaluator,
+            List<List<Map<String, Float>>> histories) throws IOException {
         Path dir = workDir.resolve("iter" + k);
         Files.createDirectories(dir);
         DpoConfig dpo = o.dpo().withSeed(o.dpo().seed() + k);
@@ -151,6 +160,10 @@ public final class AlignmentLoop {
             Files.deleteIfExists(metrics);
             DpoTrainer.Result r = new DpoTrainer(dpo).onStep((s, m) -> appendMetrics(metrics, s, m)).train(policy, seqs, ref);
             log.printf("align: iter%d: %d steps in %.1f s, last %s%n", k, dpo.steps(), r.seconds(), r.last());
+            histories.add(r.history());
+            MetricsPlot.write(workDir.resolve("dpo-metrics.svg"), histories, List.of(List.of(DpoLoss.LOSS),
+                    List.of(DpoLoss.REWARDS_CHOSEN, DpoLoss.REWARDS_REJECTED, DpoLoss.REWARDS_MARGINS), List.of(DpoLoss.REWARDS_ACCURACIES),
+                    List.of(DpoLoss.LOGPS_CHOSEN, DpoLoss.LOGPS_REJECTED), List.of(DpoLoss.GRAD_NORM)));
             policy.metadata().put("dpo_iteration", k);
             policy.metadata().put("parent_sha256", start);
             policy.metadata().put("reference_sha256", ref.referenceSha256());
@@ -173,13 +186,13 @@ public final class AlignmentLoop {
         Path metrics = dir.resolve("sft-metrics.jsonl");
         Files.deleteIfExists(metrics);
         try (CodecLm model = CodecLm.load(baseArchive, baseSha)) {
-            DpoTrainer.Result r = ContinuedSft.train(model, train, c, (s, m) -> appendMetrics(metrics, s, m));
+            DpoTrainer.Result r = ContinuedSft.train(model, train, c, o.sftObjective(), (s, m) -> appendMetrics(metrics, s, m));
             model.metadata().put("continued_sft_steps", steps);
             model.metadata().put("parent_sha256", baseSha);
             model.save(modelsDir());
             Map<String, Double> eval = evaluator.evaluate("continued_sft", model);
-            log.printf("align: continued SFT %d steps (%.1f s) -> %s%n", steps, r.seconds(), eval);
-            return new Sft(model.sha256(), steps, r.seconds(), r.last(), eval);
+            log.printf("align: continued SFT (%s objective) %d steps (%.1f s) -> %s%n", o.sftObjective(), steps, r.seconds(), eval);
+            return new Sft(model.sha256(), steps, o.sftObjective().name().toLowerCase(java.util.Locale.ROOT), r.seconds(), r.last(), eval);
         }
     }
 

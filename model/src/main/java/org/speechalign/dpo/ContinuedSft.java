@@ -25,7 +25,24 @@ public final class ContinuedSft {
 
     private ContinuedSft() {}
 
+    /** Which loss continued SFT minimises. */
+    public enum Objective {
+        /** the model's own supervised loss (Gaussian-smoothed ordered fields), as in base training */
+        MODEL,
+        /** the exact per-token negative log-likelihood: the same objective as DPO's SFT term */
+        EXACT;
+
+        public static Objective parse(String s) {
+            return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
     public static DpoTrainer.Result train(CodecLm model, List<Utterance> golden, DpoConfig c, DpoTrainer.StepListener listener) {
+        return train(model, golden, c, Objective.MODEL, listener);
+    }
+
+    public static DpoTrainer.Result train(CodecLm model, List<Utterance> golden, DpoConfig c, Objective objective,
+            DpoTrainer.StepListener listener) {
         List<ArSequence> seqs = new ArrayList<>();
         for (Utterance u : golden) {
             if (u.split() == Split.TEST) throw new IllegalArgumentException("utterance " + u.utteranceId() + " is held out (test split)");
@@ -50,12 +67,20 @@ public final class ContinuedSft {
             Map<String, Float> m = new LinkedHashMap<>();
             try (NDManager step = model.manager().newSubManager()) {
                 ParameterStore ps = new ParameterStore(step, false);
-                ArModel.Loss loss;
+                ArBatch ab = ArBatch.of(step, batch);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    loss = model.ar().loss(ps, ArBatch.of(step, batch), !c.disableDropout());
-                    gc.backward(loss.value());
+                    if (objective == Objective.MODEL) {
+                        ArModel.Loss loss = model.ar().loss(ps, ab, !c.disableDropout());
+                        gc.backward(loss.value());
+                        for (int i = 0; i < ArModel.METRICS.size(); i++) m.put(ArModel.METRICS.get(i), loss.metrics()[i]);
+                    } else {
+                        long n = 0;
+                        for (ArSequence q : batch) n += q.length();
+                        var nll = model.ar().tokenLogProbs(ps, ab, !c.disableDropout()).sum().neg().div((float) n);
+                        gc.backward(nll);
+                        m.put("loss", nll.getFloat());
+                    }
                 }
-                for (int i = 0; i < ArModel.METRICS.size(); i++) m.put(ArModel.METRICS.get(i), loss.metrics()[i]);
                 m.put(DpoLoss.GRAD_NORM, (float) opt.step(step));
             }
             history.add(m);

@@ -39,8 +39,10 @@ public final class IntrinsicMeasures implements ModelEvaluator {
     private final SamplingConfig sampling;
     private final long seed;
     private final int batch;
+    private final int samples;
 
-    public IntrinsicMeasures(CodecLm baseModel, List<Utterance> test, SamplingConfig sampling, long seed, int batch) {
+    /** @param samples self-play samples per test utterance for the generation-gap measures */
+    public IntrinsicMeasures(CodecLm baseModel, List<Utterance> test, SamplingConfig sampling, long seed, int batch, int samples) {
         for (Utterance u : test) {
             if (u.split() != Split.TEST) throw new IllegalArgumentException("utterance " + u.utteranceId() + " is not in the test split");
         }
@@ -48,6 +50,7 @@ public final class IntrinsicMeasures implements ModelEvaluator {
         this.sampling = sampling;
         this.seed = seed;
         this.batch = batch;
+        this.samples = samples;
         var pairs = PreferenceDataset.heldOut(baseModel, baseModel.sha256(), test, new PreferenceDataset.Options(1, sampling, seed, batch),
                 Instant.EPOCH).pairs();
         heldOut = new PairSequences(baseModel.config(), pairs);
@@ -95,8 +98,12 @@ public final class IntrinsicMeasures implements ModelEvaluator {
     private Map<String, Double> generationGap(CodecLm model) {
         CoarseLayout k = model.config().coarse();
         List<GenerationRequest> reqs = new ArrayList<>();
+        List<Utterance> owners = new ArrayList<>();
         for (Utterance u : test) {
-            reqs.add(new GenerationRequest(u.speaker(), Examples.symbols(u.phones()), PreferenceDataset.requestSeed(seed + 17, u.utteranceId(), 0)));
+            for (int j = 0; j < samples; j++) {
+                reqs.add(new GenerationRequest(u.speaker(), Examples.symbols(u.phones()), PreferenceDataset.requestSeed(seed + 17, u.utteranceId(), j)));
+                owners.add(u);
+            }
         }
         List<Generated> out = new ArrayList<>();
         for (int s = 0; s < reqs.size(); s += batch) {
@@ -105,15 +112,15 @@ public final class IntrinsicMeasures implements ModelEvaluator {
         double absErr = 0, phones = 0, synthFrames = 0, goldenFrames = 0;
         double[][] hs = {new double[k.voicingLevels()], new double[k.energyLevels()], new double[k.pitchLevels()]};
         double[][] hg = {new double[k.voicingLevels()], new double[k.energyLevels()], new double[k.pitchLevels()]};
-        for (int i = 0; i < test.size(); i++) {
-            int[] gd = Examples.durations(test.get(i));
+        for (int i = 0; i < owners.size(); i++) {
+            int[] gd = Examples.durations(owners.get(i));
             Generated g = out.get(i);
             for (int p = 0; p < gd.length; p++) absErr += Math.abs(gd[p] - g.durations()[p]);
             phones += gd.length;
             synthFrames += g.frames();
             goldenFrames += Arrays.stream(gd).sum();
             for (int t : g.coarse()) count(hs, k, t);
-            for (int t : test.get(i).tokens()[0]) count(hg, k, t);
+            for (int t : owners.get(i).tokens()[0]) count(hg, k, t);
         }
         double l1 = 0;
         for (int f = 0; f < 3; f++) l1 += l1(hs[f], hg[f]);

@@ -36,7 +36,7 @@ class AlignmentLoopTest {
                 new PreferenceDataset.Options(1, sampling, 1, 16), true, 16);
         IntrinsicMeasures measures;
         try (CodecLm b = CodecLm.load(base)) {
-            measures = new IntrinsicMeasures(b, test, sampling, 3, 16);
+            measures = new IntrinsicMeasures(b, test, sampling, 3, 16, 2);
         }
         var report = new AlignmentLoop(options, dir.resolve("run"), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC))
                 .run(base, train, test, measures);
@@ -63,6 +63,7 @@ class AlignmentLoopTest {
         }
         assertEquals(9, report.continuedSft().steps(), "the ablation runs as many steps as all iterations together");
         assertTrue(Files.exists(dir.resolve("run/report.json")));
+        assertTrue(Files.readString(dir.resolve("run/dpo-metrics.svg")).contains("rewards/margins"));
     }
 
     static String sha256(Path file) throws Exception {

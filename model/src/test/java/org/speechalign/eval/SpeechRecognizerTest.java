@@ -1,0 +1,48 @@
+package org.speechalign.eval;
+
+import org.speechalign.audio.Resampler;
+import org.speechalign.audio.Wav;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class SpeechRecognizerTest {
+    static final String TEXT = "The quick brown fox jumped over the lazy dog near the river bank.";
+    static SpeechRecognizer asr;
+
+    @BeforeAll
+    static void load() {
+        asr = SpeechRecognizer.open(TestHome.cache());
+    }
+
+    @AfterAll
+    static void close() {
+        asr.close();
+    }
+
+    @Test
+    void recognisesFliteSpeechAt16kAnd8k() {
+        Wav.Audio pcm = Flite.say("slt", TEXT);
+        SpeechRecognizer.Transcript t16 = asr.recognize(pcm.samples(), pcm.sampleRate());
+        double wer16 = WordErrorRate.score(TEXT, t16.text()).rate();
+        assertTrue(wer16 <= 0.25, "WER " + wer16 + " for '" + t16.text() + "'");
+
+        short[] at8k = Resampler.resample(pcm.samples(), pcm.sampleRate(), 8000);
+        SpeechRecognizer.Transcript t8 = asr.recognize(at8k, 8000);
+        double wer8 = WordErrorRate.score(TEXT, t8.text()).rate();
+        assertTrue(wer8 <= 0.35, "WER " + wer8 + " for '" + t8.text() + "'");
+
+        assertFalse(t8.words().isEmpty());
+        double last = 0;
+        for (SpeechRecognizer.Word w : t8.words()) {
+            assertTrue(w.start() >= last - 1e-6 && w.end() > w.start(), w.toString());
+            last = w.end();
+        }
+        assertTrue(last <= at8k.length / 8000.0 + 0.05);
+    }
+}
