@@ -446,7 +446,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%-4d %-34s %-9s %-28s %-15s %-6s %-30s %-7.2f %-7.3f %-6s %s%n", r.iteration(), r.version(), r.status(),
                 r.pairsBySource(), f(r.firstLoss()) + "→" + f(r.lastLoss()), f(r.rewardAccuracy()),
                 f(r.gateMean()) + " [" + f(r.gateLow()) + ", " + f(r.gateHigh()) + "]", r.meanRating(), r.durationError(),
-                r.swapSeconds() == null ? "—" : String.format(Locale.ROOT, "%.2f", r.swapSeconds()), "not measured (evaluation harness not merged)");
+                r.swapSeconds() == null ? "—" : String.format(Locale.ROOT, "%.2f", r.swapSeconds()), "not measured (demo does not call eval yet)");
     }
 
     static String f(Double d) {
