@@ -103,12 +103,14 @@ public final class PrefBuilderTopology {
         //    can go to the DLQ) and turned into a table: a topic cannot be both stream() and table().
         KTable<String, GoldenUtterance> golden = validated(builder, topics.golden(), counters, policy,
                 new Validator.Spec<>("pref-builder", GoldenUtterance.class, "utterance_id", GoldenUtterance::utteranceId,
+                        "utterance_id", GoldenUtterance::utteranceId,
                         null, true, null, null))
                 .toTable(Named.as("golden-table"), materialized(GOLDEN_STORE, GOLDEN));
 
         // 2. Syntheses by synthesis_id; the first accepted version of an id wins.
         KTable<String, Synthesis> syntheses = validated(builder, topics.synthesis(), counters, policy,
                 new Validator.Spec<>("pref-builder", Synthesis.class, "synthesis_id", Synthesis::synthesisId,
+                        "synthesis_id", Synthesis::synthesisId,
                         Synthesis::createdAt, false, SEEN_SYNTHESES_STORE, WATERMARK_STORE))
                 .toTable(Named.as("syntheses-table"), materialized(SYNTHESES_STORE, SYNTHESIS));
 
@@ -126,6 +128,7 @@ public final class PrefBuilderTopology {
         // 5. Ratings aggregated per synthesis: one score per rater, mean over distinct raters.
         KTable<String, RatingSummary> ratings = validated(builder, topics.ratings(), counters, policy,
                 new Validator.Spec<>("pref-builder", Rating.class, "synthesis_id", Rating::synthesisId,
+                        "rating_id", Rating::ratingId,
                         Rating::createdAt, false, SEEN_RATINGS_STORE, WATERMARK_STORE))
                 .groupByKey(Grouped.with("ratings-by-synthesis", KEYS, RATING))
                 .aggregate(RatingSummary::empty,
@@ -159,6 +162,7 @@ public final class PrefBuilderTopology {
         // 9. Comparisons by comparison_id; ties say nothing about preference and are dropped (counted).
         KTable<String, Comparison> comparisons = validated(builder, topics.comparisons(), counters, policy,
                 new Validator.Spec<>("pref-builder", Comparison.class, "comparison_id", Comparison::comparisonId,
+                        "comparison_id", Comparison::comparisonId,
                         Comparison::createdAt, false, SEEN_COMPARISONS_STORE, COMPARISON_WATERMARK_STORE))
                 .filter((k, c) -> {
                     if (c != null && c.winner() == Comparison.Winner.TIE) {

@@ -39,13 +39,15 @@ final class Validator<T> implements FixedKeyProcessor<String, byte[], Checked<T>
      * @param type           the event record
      * @param idField        the JSON field that must equal the record key
      * @param id             reads that field
+     * @param eventIdField   the event's own id field (first accepted version wins)
+     * @param eventId        reads that field
      * @param eventTime      reads created_at (null: the input has no lateness check)
      * @param tombstones     whether a null value is a deletion (compacted topics) rather than an error
      * @param firstWinsStore store of id → payload hash (null: latest version wins, as for the golden corpus)
      * @param watermarkStore store of the partition's newest created_at (null: no lateness check)
      */
     record Spec<T>(String consumer, Class<T> type, String idField, Function<T, String> id,
-                   Function<T, Instant> eventTime, boolean tombstones, String firstWinsStore, String watermarkStore) {
+                   String eventIdField, Function<T, String> eventId, Function<T, Instant> eventTime, boolean tombstones, String firstWinsStore, String watermarkStore) {
     }
 
     private final Spec<T> spec;
@@ -93,15 +95,16 @@ final class Validator<T> implements FixedKeyProcessor<String, byte[], Checked<T>
             return;
         }
         String hash = null;
+        String eventId = spec.eventId().apply(event);
         if (seen != null) {
             hash = sha256(Json.write(event));
-            String first = seen.get(id);
+            String first = seen.get(eventId);
             if (hash.equals(first)) {
                 counters.duplicates.incrementAndGet();
                 return;
             }
             if (first != null) {
-                reject(record, spec.idField() + ": '" + id + "' was already accepted with a different payload; the first accepted version wins");
+                reject(record, spec.eventIdField() + ": '" + eventId + "' was already accepted with a different payload; the first accepted version wins");
                 return;
             }
         }
@@ -119,7 +122,7 @@ final class Validator<T> implements FixedKeyProcessor<String, byte[], Checked<T>
             }
         }
         if (seen != null) {
-            seen.put(id, hash);
+            seen.put(eventId, hash);
         }
         context.forward(record.withValue(Checked.ok(event)));
     }
