@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "SpeechAlign platform: codec, corpus, evaluation, training and services.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            BenchCommand.class,
         })
 public final class Main implements Runnable {
 
