@@ -78,32 +78,53 @@ public final class PairingState {
     }
 
     /**
-     * The rated syntheses of one (text, speaker), for rating_ranked, and which member changed last
+     * What rating_ranked needs to know of one rated synthesis: ids, scores and times, no tokens (a
+     * group of 64 members stays a few kilobytes; tokens are looked up only for the pairs made).
+     */
+    public record RankMember(String synthesisId, double meanScore, int raterCount, Instant createdAt, Instant latestRatingAt) {
+        public static RankMember of(RatedSynthesis r) {
+            return new RankMember(r.synthesisId(), r.ratings().meanScore(), r.ratings().raterCount(),
+                    r.enriched().synthesis().createdAt(), r.ratings().latestAt());
+        }
+    }
+
+    /**
+     * The rated syntheses of one (speaker, text), for rating_ranked, and which member changed last
      * (only pairs involving it are emitted, so an update costs O(group), not O(group²)).
      */
-    public record TextGroup(TreeMap<String, RatedSynthesis> members, String changed) {
+    public record TextGroup(TreeMap<String, RankMember> members, String changed) {
         public static TextGroup empty() {
             return new TextGroup(new TreeMap<>(), null);
         }
 
-        public TextGroup put(RatedSynthesis r, int maxSize) {
-            TreeMap<String, RatedSynthesis> next = new TreeMap<>(members);
+        public TextGroup put(RankMember r, int maxSize) {
+            TreeMap<String, RankMember> next = new TreeMap<>(members);
             next.put(r.synthesisId(), r);
             while (next.size() > maxSize) {
                 String oldest = next.values().stream()
-                        .min(Comparator.comparing((RatedSynthesis m) -> m.enriched().synthesis().createdAt())
-                                .thenComparing(RatedSynthesis::synthesisId))
-                        .map(RatedSynthesis::synthesisId).orElseThrow();
+                        .min(Comparator.comparing(RankMember::createdAt).thenComparing(RankMember::synthesisId))
+                        .map(RankMember::synthesisId).orElseThrow();
                 next.remove(oldest);
             }
             return new TextGroup(next, r.synthesisId());
         }
 
-        public TextGroup remove(RatedSynthesis r) {
-            TreeMap<String, RatedSynthesis> next = new TreeMap<>(members);
+        public TextGroup remove(RankMember r) {
+            TreeMap<String, RankMember> next = new TreeMap<>(members);
             next.remove(r.synthesisId());
             return new TextGroup(next, null);
         }
+    }
+
+    /** A rating_ranked decision before its tokens are looked up: chosen beats rejected by the margin. */
+    public record RankedCandidate(String chosenId, String rejectedId, Instant at) {
+        public String key() {
+            return chosenId + ">" + rejectedId;
+        }
+    }
+
+    /** A ranked candidate with its chosen synthesis (half-way through the two foreign-key joins). */
+    public record RankedWithChosen(RankedCandidate candidate, EnrichedSynthesis chosen) {
     }
 
     /** A comparison and the first synthesis it names (half-way through the two foreign-key joins). */

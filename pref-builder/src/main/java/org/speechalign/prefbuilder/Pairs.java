@@ -12,6 +12,8 @@ import org.speechalign.contracts.Preference.Source;
 import org.speechalign.contracts.Synthesis;
 import org.speechalign.prefbuilder.PairingState.EnrichedSynthesis;
 import org.speechalign.prefbuilder.PairingState.RatedSynthesis;
+import org.speechalign.prefbuilder.PairingState.RankMember;
+import org.speechalign.prefbuilder.PairingState.RankedCandidate;
 import org.speechalign.prefbuilder.PairingState.TextGroup;
 
 /**
@@ -45,28 +47,39 @@ public final class Pairs {
         return golden(Source.GOLDEN_VS_LOW_RATED, g, s, latest(s.createdAt(), r.ratings().latestAt()));
     }
 
-    /** rating_ranked: the member of the group that changed against every other member it beats or loses to by the margin. */
-    public static List<Preference> ratingRanked(TextGroup group, PairingPolicy policy) {
-        List<Preference> out = new ArrayList<>();
-        RatedSynthesis changed = group.changed() == null ? null : group.members().get(group.changed());
-        if (changed == null || !rankable(changed, policy)) {
+    /**
+     * rating_ranked, step 1: the member of the group that changed against every other member it beats
+     * or loses to by the margin (members are already rankable: trainable, enough raters).
+     */
+    public static List<RankedCandidate> ratingRankedCandidates(TextGroup group, PairingPolicy policy) {
+        List<RankedCandidate> out = new ArrayList<>();
+        RankMember changed = group.changed() == null ? null : group.members().get(group.changed());
+        if (changed == null) {
             return out;
         }
-        for (RatedSynthesis other : group.members().values()) {
-            if (other.synthesisId().equals(changed.synthesisId()) || !rankable(other, policy)) {
+        for (RankMember other : group.members().values()) {
+            if (other.synthesisId().equals(changed.synthesisId())) {
                 continue;
             }
-            double diff = changed.ratings().meanScore() - other.ratings().meanScore();
+            double diff = changed.meanScore() - other.meanScore();
             if (Math.abs(diff) + 1e-9 < policy.rankMargin()) {
                 continue;
             }
-            RatedSynthesis chosen = diff > 0 ? changed : other;
-            RatedSynthesis rejected = diff > 0 ? other : changed;
-            Instant at = latest(latest(chosen.enriched().synthesis().createdAt(), chosen.ratings().latestAt()),
-                    latest(rejected.enriched().synthesis().createdAt(), rejected.ratings().latestAt()));
-            out.add(synthetic(Source.RATING_RANKED, chosen.enriched().synthesis(), rejected.enriched().synthesis(), at));
+            RankMember chosen = diff > 0 ? changed : other;
+            RankMember rejected = diff > 0 ? other : changed;
+            Instant at = latest(latest(chosen.createdAt(), chosen.latestRatingAt()), latest(rejected.createdAt(), rejected.latestRatingAt()));
+            out.add(new RankedCandidate(chosen.synthesisId(), rejected.synthesisId(), at));
         }
         return out;
+    }
+
+    /** rating_ranked, step 2: the pair, once both syntheses (with tokens) are joined in and still trainable. */
+    public static Preference ratingRanked(RankedCandidate c, EnrichedSynthesis chosen, EnrichedSynthesis rejected) {
+        if (chosen == null || rejected == null || !chosen.trainable() || !rejected.trainable()
+                || !sameText(chosen.synthesis(), rejected.synthesis())) {
+            return null;
+        }
+        return synthetic(Source.RATING_RANKED, chosen.synthesis(), rejected.synthesis(), c.at());
     }
 
     /** comparison: an A/B choice (ties never reach here) between two trainable syntheses of the same text and speaker. */

@@ -1,6 +1,7 @@
 package org.speechalign.prefbuilder;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -31,6 +32,9 @@ import org.speechalign.contracts.Synthesis;
 import org.speechalign.prefbuilder.PairingState.ComparisonWithA;
 import org.speechalign.prefbuilder.PairingState.EnrichedSynthesis;
 import org.speechalign.prefbuilder.PairingState.RaterScore;
+import org.speechalign.prefbuilder.PairingState.RankMember;
+import org.speechalign.prefbuilder.PairingState.RankedCandidate;
+import org.speechalign.prefbuilder.PairingState.RankedWithChosen;
 import org.speechalign.prefbuilder.PairingState.RatedSynthesis;
 import org.speechalign.prefbuilder.PairingState.RatingSummary;
 import org.speechalign.prefbuilder.PairingState.TextGroup;
@@ -65,6 +69,12 @@ public final class PrefBuilderTopology {
     public static final String RATINGS_STORE = "ratings-by-synthesis";
     /** speaker + text → rated syntheses of that text (rating_ranked). */
     public static final String TEXT_GROUPS_STORE = "rated-syntheses-by-text";
+    /** chosen>rejected synthesis ids → rating_ranked candidate. */
+    public static final String RANKED_CANDIDATES_STORE = "ranked-candidates";
+    /** chosen>rejected → candidate with its chosen synthesis. */
+    public static final String RANKED_CHOSEN_STORE = "ranked-candidates-with-chosen";
+    /** chosen>rejected → rating_ranked pair (or nothing when the rule no longer applies). */
+    public static final String RANKED_PAIRS_STORE = "ranked-pairs";
     /** comparison_id → non-tie comparison. */
     public static final String COMPARISONS_STORE = "comparisons-by-id";
     /** comparison_id → comparison with its synthesis A. */
@@ -83,7 +93,9 @@ public final class PrefBuilderTopology {
     static final Serde<Preference> PREFERENCE = JsonSerde.of(Preference.class);
     static final Serde<EnrichedSynthesis> ENRICHED = JsonSerde.of(EnrichedSynthesis.class);
     static final Serde<RatingSummary> SUMMARY = JsonSerde.of(RatingSummary.class);
-    static final Serde<RatedSynthesis> RATED = JsonSerde.of(RatedSynthesis.class);
+    static final Serde<RankMember> MEMBER = JsonSerde.of(RankMember.class);
+    static final Serde<RankedCandidate> CANDIDATE = JsonSerde.of(RankedCandidate.class);
+    static final Serde<RankedWithChosen> WITH_CHOSEN = JsonSerde.of(RankedWithChosen.class);
     static final Serde<TextGroup> GROUP = JsonSerde.of(TextGroup.class);
     static final Serde<ComparisonWithA> WITH_A = JsonSerde.of(ComparisonWithA.class);
 
@@ -145,19 +157,31 @@ public final class PrefBuilderTopology {
                 .mapValues(r -> r == null ? null : Pairs.goldenVsLowRated(r, policy), Named.as("rule-golden-vs-low-rated"))
                 .filter((k, p) -> p != null);
 
-        // 8. Rule rating_ranked: syntheses of the same text and speaker whose mean scores differ by the margin.
-        //    Regrouped by (speaker, text); the group emits only pairs of the member that just changed.
-        KStream<String, Preference> ratingRanked = rated
+        // 8. Rule rating_ranked: syntheses of the same speaker and text whose mean scores differ by the margin.
+        //    Slim members are regrouped by (speaker, text); a group change yields candidates for the
+        //    member that changed; the candidates' tokens are then joined in like a comparison's.
+        KTable<String, RankedCandidate> rankedCandidates = rated
                 .filter((k, r) -> Pairs.rankable(r, policy), Named.as("rankable"))
-                .groupBy((k, r) -> KeyValue.pair(Pairs.textSpeakerKey(r.enriched().synthesis()), r),
-                        Grouped.with("rated-by-text", KEYS, RATED))
+                .groupBy((k, r) -> KeyValue.pair(Pairs.textSpeakerKey(r.enriched().synthesis()), RankMember.of(r)),
+                        Grouped.with("rated-by-text", KEYS, MEMBER))
                 .aggregate(TextGroup::empty,
-                        (text, r, group) -> group.put(r, policy.maxRankedGroupSize()),
-                        (text, r, group) -> group.remove(r),
+                        (text, m, group) -> group.put(m, policy.maxRankedGroupSize()),
+                        (text, m, group) -> group.remove(m),
                         Named.as("group-by-text"), materialized(TEXT_GROUPS_STORE, GROUP))
                 .toStream(Named.as("group-changes"))
-                .flatMapValues(g -> g == null ? java.util.List.<Preference>of() : Pairs.ratingRanked(g, policy),
-                        Named.as("rule-rating-ranked"));
+                .flatMap((text, g) -> g == null ? List.<KeyValue<String, RankedCandidate>>of()
+                        : Pairs.ratingRankedCandidates(g, policy).stream().map(c -> KeyValue.pair(c.key(), c)).toList(),
+                        Named.as("rule-rating-ranked"))
+                .toTable(Named.as("ranked-candidates-table"), materialized(RANKED_CANDIDATES_STORE, CANDIDATE));
+        //    Two foreign-key INNER joins (chosen, then rejected): a candidate names two syntheses by id and
+        //    many candidates name the same synthesis.
+        KStream<String, Preference> ratingRanked = rankedCandidates
+                .join(enriched, RankedCandidate::chosenId, RankedWithChosen::new,
+                        TableJoined.as("ranked-chosen"), materialized(RANKED_CHOSEN_STORE, WITH_CHOSEN))
+                .join(enriched, h -> h.candidate().rejectedId(), (h, rej) -> Pairs.ratingRanked(h.candidate(), h.chosen(), rej),
+                        TableJoined.as("ranked-rejected"), materialized(RANKED_PAIRS_STORE, PREFERENCE))
+                .toStream(Named.as("ranked-pair-changes"))
+                .filter((k, p) -> p != null);
 
         // 9. Comparisons by comparison_id; ties say nothing about preference and are dropped (counted).
         KTable<String, Comparison> comparisons = validated(builder, topics.comparisons(), counters, policy,
