@@ -239,6 +239,13 @@ public final class PrefBuilderApp implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5");
+        // With transactions v2 (Kafka 4.x) the first write of a transaction to a partition can be answered
+        // CONCURRENT_TRANSACTIONS while the previous commit completes; with several requests in flight the
+        // ones behind it then fail OUT_OF_ORDER_SEQUENCE and everything retries with back-off, stalling
+        // the stream thread for seconds. One request in flight and a short back-off keep that to milliseconds.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), "1");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), "10");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG), "100");
         return p;
     }
 
@@ -252,6 +259,7 @@ public final class PrefBuilderApp implements AutoCloseable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(c.sinkMaxBatch()));
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 * 1024 * 1024)); // pair records are ~5 KB: let one poll fill a batch
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
         return p;
@@ -296,6 +304,22 @@ public final class PrefBuilderApp implements AutoCloseable {
                         throw new IllegalStateException("cannot create topic: " + e.getCause().getMessage(), e);
                     }
                 }
+            }
+            // A just-created partition answers NOT_LEADER for a moment; wait until every one has a leader,
+            // so the first writes do not start with retries.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                boolean ready;
+                try {
+                    ready = admin.describeTopics(c.topics().all()).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                            .allMatch(d -> d.partitions().stream().allMatch(pi -> pi.leader() != null && !pi.leader().isEmpty()));
+                } catch (ExecutionException e) {
+                    ready = false; // metadata not propagated yet
+                }
+                if (ready) {
+                    break;
+                }
+                Thread.sleep(50); // polling topic metadata with a deadline
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
