@@ -25,7 +25,7 @@ class PrefBuilderKillRestartTest {
 
     @Test
     void killedMidStreamAndRestartedLosesAndDuplicatesNothing() throws Exception {
-        int n = 600;
+        int n = 300;
         int threshold = 25;
         try (Harness h = new Harness("kill")) {
             PrefBuilderConfig cfg = h.config("child", PairingPolicy.DEFAULTS, BatchPolicy.DEFAULTS);
