@@ -220,6 +220,7 @@ public final class PairingBench {
         }
         long[] first = new long[2];
         double sinkSecs;
+        long appStart = System.nanoTime();
         try (PrefBuilderApp app = PrefBuilderApp.start(sinkCfg)) {
             await(Duration.ofMinutes(5), () -> {
                 long c = count(sinkJdbc, "SELECT count(*) FROM preference_pairs");
@@ -230,7 +231,12 @@ public final class PairingBench {
             await(Duration.ofMinutes(10), () -> count(sinkJdbc, "SELECT count(*) FROM preference_pairs") >= n);
             sinkSecs = (System.nanoTime() - first[1]) / 1e9;
         }
-        m.put("sink_pairs_per_s", round((n - first[0]) / sinkSecs));
+        if (n - first[0] >= n / 2) {
+            m.put("sink_pairs_per_s", round((n - first[0]) / sinkSecs));
+        } else { // the sink drained most rows before the first look: count from the app's start instead
+            m.put("sink_pairs_per_s", round(n / ((System.nanoTime() - appStart) / 1e9)));
+            m.put("sink_timing", "from the app's start (includes start-up)");
+        }
         m.put("sink_what", "pair records already on the topic → PostgreSQL by the sink alone (INSERT … ON CONFLICT DO NOTHING, batched, one transaction per poll, then the offset commit), from the first row to the last");
 
         // 3. baseline: plain batched INSERT of the same rows into the same table shape

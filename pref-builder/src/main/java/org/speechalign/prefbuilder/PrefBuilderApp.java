@@ -239,6 +239,10 @@ public final class PrefBuilderApp implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5");
+        // Every join here is a table join that copes with any arrival order, so a task never needs to
+        // wait for its other input partitions to line up timestamps: process what has arrived at once.
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "50");
         // With transactions v2 (Kafka 4.x) the first write of a transaction to a partition can be answered
         // CONCURRENT_TRANSACTIONS while the previous commit completes; with several requests in flight the
         // ones behind it then fail OUT_OF_ORDER_SEQUENCE and everything retries with back-off, stalling
@@ -259,6 +263,7 @@ public final class PrefBuilderApp implements AutoCloseable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(c.sinkMaxBatch()));
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20"); // read_committed: answer soon after a Streams commit
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 * 1024 * 1024)); // pair records are ~5 KB: let one poll fill a batch
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
