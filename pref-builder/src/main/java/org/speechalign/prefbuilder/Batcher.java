@@ -27,10 +27,10 @@ import org.speechalign.contracts.TrainingBatch;
  *       with {@code WHERE batch_id IS NULL}; if fewer rows than locked change, roll back. Commit.</li>
  *   <li><b>Announce</b> (after the commit, never before: an event never names a batch that is not in
  *       PostgreSQL): lock unannounced rows {@code FOR UPDATE SKIP LOCKED}, publish each on
- *       {@code speech.training-batches.v1} (acks=all, idempotent), set {@code announced_at}, commit.
+ *       {@code speech.training-batches.v1} (acks=all, idempotent), insert its {@code training_batch_announcements} row, commit.
  *       The same pass is the recovery path: a batch whose instance died between commit and publish
  *       is published by whichever instance runs next. A crash after publishing but before the
- *       {@code announced_at} commit republishes the same batch_id once more; consumers claim batches
+ *       announcement commit republishes the same batch_id once more; consumers claim batches
  *       by batch_id in PostgreSQL, so that is harmless.</li>
  * </ol>
  */
@@ -109,10 +109,9 @@ final class Batcher {
             }
             String batchId = batchIdOf(ids);
             try (PreparedStatement ins = c.prepareStatement(
-                    "INSERT INTO training_batches (batch_id, pair_count, created_by) VALUES (?, ?, ?)")) {
+                    "INSERT INTO training_batches (batch_id, pair_count) VALUES (?, ?)")) {
                 ins.setString(1, batchId);
                 ins.setInt(2, ids.size());
-                ins.setString(3, instanceId);
                 ins.executeUpdate();
             }
             Array arr = c.createArrayOf("text", ids.toArray());
@@ -140,8 +139,9 @@ final class Batcher {
         try {
             List<TrainingBatch> due = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT batch_id, pair_count, created_at FROM training_batches WHERE announced_at IS NULL
-                    ORDER BY created_at, batch_id LIMIT 100 FOR UPDATE SKIP LOCKED""");
+                    SELECT b.batch_id, b.pair_count, b.created_at FROM training_batches b
+                    WHERE NOT EXISTS (SELECT 1 FROM training_batch_announcements a WHERE a.batch_id = b.batch_id)
+                    ORDER BY b.created_at, b.batch_id LIMIT 100 FOR UPDATE OF b SKIP LOCKED""");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     due.add(new TrainingBatch(rs.getString(1), rs.getInt(2), rs.getTimestamp(3).toInstant()));
@@ -152,10 +152,11 @@ final class Batcher {
                 return 0;
             }
             try (PreparedStatement upd = c.prepareStatement(
-                    "UPDATE training_batches SET announced_at = now() WHERE batch_id = ?")) {
+                    "INSERT INTO training_batch_announcements (batch_id, announced_by) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
                 for (TrainingBatch b : due) {
                     publish(b);
                     upd.setString(1, b.batchId());
+                    upd.setString(2, instanceId);
                     upd.addBatch();
                     published++;
                 }

@@ -79,7 +79,7 @@ class PrefBuilderIntegrationTest {
             try (PrefBuilderApp app = PrefBuilderApp.start(h.config("i1", POLICY, batches))) {
                 int expected = scenario(h);
                 Harness.await(TIMEOUT, "pairs and batches", () -> h.count("SELECT count(*) FROM preference_pairs") == expected
-                        && h.count("SELECT count(*) FROM training_batches WHERE announced_at IS NOT NULL") == expected / 2);
+                        && h.count("SELECT count(*) FROM training_batches b JOIN training_batch_announcements a USING (batch_id)") == expected / 2);
                 // everything the first run will ever do is done when its groups have consumed everything
                 Harness.await(TIMEOUT, "caught up", () -> h.caughtUp(h.name + "-app", h.topics.inputs())
                         && h.caughtUp(h.name + "-sink", List.of(h.topics.preferences(), h.topics.synthesis(), h.topics.golden())));
@@ -125,7 +125,7 @@ class PrefBuilderIntegrationTest {
             }
             Harness.await(TIMEOUT, n + " pairs in " + n / threshold + " announced batches", () ->
                     h.count("SELECT count(*) FROM preference_pairs") == n
-                            && h.count("SELECT count(*) FROM training_batches WHERE announced_at IS NOT NULL") == n / threshold);
+                            && h.count("SELECT count(*) FROM training_batches b JOIN training_batch_announcements a USING (batch_id)") == n / threshold);
             assertEquals(0, h.count("SELECT count(*) FROM preference_pairs WHERE batch_id IS NULL"));
             assertEquals(n / threshold, h.count("SELECT count(*) FROM training_batches WHERE pair_count = " + threshold));
             assertEquals(0, h.count("""

@@ -58,7 +58,7 @@ class PrefBuilderKillRestartTest {
                 producer.join(TIMEOUT.toMillis());
                 Harness.await(TIMEOUT, n + " pairs and " + n / threshold + " announced batches after the restart", () ->
                         h.count("SELECT count(*) FROM preference_pairs") == n
-                                && h.count("SELECT count(*) FROM training_batches WHERE announced_at IS NOT NULL") == n / threshold);
+                                && h.count("SELECT count(*) FROM training_batches b JOIN training_batch_announcements a USING (batch_id)") == n / threshold);
                 assertEquals(n, h.count("SELECT count(*) FROM syntheses"));
                 assertEquals(n, h.count("SELECT count(*) FROM golden_utterances"));
                 assertEquals(0, h.count("SELECT count(*) FROM preference_pairs WHERE batch_id IS NULL"));
