@@ -49,8 +49,11 @@ class PrefBuilderKillRestartTest {
                 h.producer.flush();
             }, "kill-test-producer");
             producer.start();
-            Harness.await(TIMEOUT, "the first pairs in PostgreSQL", () -> h.count("SELECT count(*) FROM preference_pairs") >= 60);
-            child.destroyForcibly(); // SIGKILL: no clean shutdown, open transactions abandoned
+            try {
+                Harness.await(TIMEOUT, "the first pairs in PostgreSQL", () -> h.count("SELECT count(*) FROM preference_pairs") >= 60);
+            } finally {
+                child.destroyForcibly(); // the kill itself, and no stray process when the wait fails
+            } // SIGKILL: no clean shutdown, open transactions abandoned
             child.waitFor(30, TimeUnit.SECONDS);
             long atKill = h.count("SELECT count(*) FROM preference_pairs");
             Process second = startChild(h, cfg, threshold, "second");
