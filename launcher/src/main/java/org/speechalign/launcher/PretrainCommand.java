@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
                 + "resumes an interrupted run; writes SPEECHALIGN_HOME/models/<sha256>.salm and the reference 'base'.")
 final class PretrainCommand implements Callable<Integer> {
 
-    @Option(names = "--corpus", description = "Golden corpus directory (default: ${DEFAULT-VALUE}).", defaultValue = "corpus/golden")
+    @Option(names = "--corpus", paramLabel = "DIR", description = "Golden corpus folder (default: the built-in corpus/builtin-v1).")
     Path corpus;
 
     @Option(names = "--synthetic", description = "Train on N synthetic utterances instead of the corpus (smoke tests).")
