@@ -30,13 +30,13 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--synthetic", description = "Train on N synthetic utterances instead of the corpus (smoke tests).")
     Integer synthetic;
 
-    @Option(names = "--steps", defaultValue = "2000", description = "Training steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "600", description = "Training steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--batch-size", defaultValue = "8", description = "Utterances per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "1.5e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "2e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
     @Option(names = "--d-model", defaultValue = "128", description = "Transformer width (default: ${DEFAULT-VALUE}).")
@@ -50,7 +50,8 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of initialisation, data order and dropout (default: ${DEFAULT-VALUE}).")
     int seed;
 
-    @Option(names = "--threads", defaultValue = "2", description = "Torch intra-op threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "1", description = "Torch intra-op threads (default: ${DEFAULT-VALUE}). The checksum of the "
+            + "result depends on it (parallel reductions add in another order): same seed + corpus + threads = same checksum.")
     int threads;
 
     @Option(names = "--name", defaultValue = "base", description = "Reference name for the result (default: ${DEFAULT-VALUE}).")
