@@ -23,6 +23,8 @@ import org.speechalign.eval.ReportTable;
 import org.speechalign.eval.SpeechRecognizer;
 import org.speechalign.eval.SpeechSystem;
 import org.speechalign.eval.SpeechSystemProvider;
+import org.speechalign.lm.eval.CodecLmSpeech;
+import org.speechalign.lm.eval.DistributionGap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -57,6 +59,23 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON (with per-utterance results) instead of a table.")
     boolean json;
 
+    @Option(names = "--no-gap", description = "For a codec language model, skip the distribution-gap measures "
+            + "(NAR on golden coarse tokens; golden-vs-synthetic classifier).")
+    boolean noGap;
+
+    @Option(names = "--gap-train", defaultValue = "200", description = "Train-split utterances the golden-vs-synthetic classifier "
+            + "learns from (default ${DEFAULT-VALUE}).")
+    int gapTrain;
+
+    @Option(names = "--temperature", defaultValue = "1.0", description = "AR sampling temperature (default ${DEFAULT-VALUE}).")
+    double temperature;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Base sampling seed; each utterance's seed derives from it and its id.")
+    long seed;
+
+    @Option(names = "--batch-size", defaultValue = "16", description = "Utterances generated together (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
     @Override
     public Integer call() throws Exception {
         if (!golden && model == null) throw new UserFacingException("eval: say what to evaluate: --golden and/or --model M");
@@ -87,15 +106,27 @@ public final class EvalCommand implements Callable<Integer> {
             EvalReport goldenReport = ge.golden(utterances, s, limit, asrOnce, threads, refresh, progress("golden", utts.size()));
             List<EvalReport> reports = new ArrayList<>(List.of(goldenReport));
             List<Comparison> comparisons = new ArrayList<>();
+            ObjectNode gap = null;
             if (model != null) {
-                try (SpeechSystem system = openModel(model, codec)) {
+                Optional<CodecLmSpeech> lm = CodecLmProvider.open(model, codec,
+                        CodecLmProvider.EVAL_SAMPLING.withTemperature(temperature), seed);
+                try (SpeechSystem system = lm.isPresent() ? lm.get() : openModel(model, codec)) {
                     Evaluator ev = ge.evaluator(utterances, asrOnce.get(), threads);
                     long start = System.nanoTime();
+                    double generationSeconds = Double.NaN;
+                    if (lm.isPresent()) { // batched generation up front (speak() reuses it)
+                        lm.get().prepare(utts, batchSize);
+                        generationSeconds = (System.nanoTime() - start) / 1e9;
+                    }
                     EvalReport m = ev.evaluate(system.name(), version, s.wireName(), utts, system::speak,
                             progress(system.name(), utts.size()));
                     m = m.withEvalSeconds((System.nanoTime() - start) / 1e9);
                     reports.add(m);
                     comparisons.add(Comparison.paired(m, goldenReport));
+                    if (lm.isPresent() && !noGap) {
+                        gap = distributionGap(lm.get(), ev, utterances, utts, version, s, m, reports, comparisons);
+                        gap.put("ar_generation_seconds", generationSeconds);
+                    }
                 }
             }
             if (json) {
@@ -103,14 +134,64 @@ public final class EvalCommand implements Callable<Integer> {
                 out.set("golden", GoldenEvaluation.JSON.valueToTree(goldenReport));
                 if (reports.size() > 1) out.set("model", GoldenEvaluation.JSON.valueToTree(reports.get(1)));
                 if (!comparisons.isEmpty()) out.set("model_minus_golden", GoldenEvaluation.JSON.valueToTree(comparisons.get(0)));
+                if (gap != null) out.set("distribution_gap", gap);
                 System.out.println(GoldenEvaluation.JSON.writeValueAsString(out));
             } else {
                 System.out.print(ReportTable.format(reports, comparisons));
+                if (gap != null) System.out.print(gapSummary(gap));
             }
             return 0;
         } finally {
             if (asr[0] != null) asr[0].close();
         }
+    }
+
+    /**
+     * The paper's distribution gap: the NAR fed golden coarse tokens (evaluated like any system,
+     * added to the reports) vs the model as used (NAR on its AR's tokens), and the held-out accuracy
+     * of a classifier telling golden from synthetic coarse sequences (train split → evaluated split).
+     */
+    private ObjectNode distributionGap(CodecLmSpeech lm, Evaluator ev, List<Utterance> corpus, List<Utterance> utts, String version,
+            Split s, EvalReport synthetic, List<EvalReport> reports, List<Comparison> comparisons) {
+        CodecLmSpeech onGolden = lm.withGoldenCoarse("NAR on golden");
+        long start = System.nanoTime();
+        EvalReport g = ev.evaluate(onGolden.name(), version, s.wireName(), utts, onGolden::speak, progress(onGolden.name(), utts.size()));
+        g = g.withEvalSeconds((System.nanoTime() - start) / 1e9);
+        reports.add(g);
+        Comparison diff = Comparison.paired(synthetic, g);
+        comparisons.add(diff);
+        java.util.Set<String> evaluated = new java.util.HashSet<>();
+        utts.forEach(u -> evaluated.add(u.utteranceId()));
+        List<Utterance> trainPool = corpus.stream().filter(u -> u.split() == Split.TRAIN && !evaluated.contains(u.utteranceId())).toList();
+        System.err.printf("eval: golden-vs-synthetic classifier: generating %d train-split utterances%n", Math.min(gapTrain, trainPool.size()));
+        DistributionGap.ClassifierReport c = DistributionGap.classify(lm, DistributionGap.spread(trainPool, gapTrain), utts, batchSize);
+        ObjectNode out = GoldenEvaluation.JSON.createObjectNode();
+        out.set("nar_on_golden_coarse", GoldenEvaluation.JSON.valueToTree(g));
+        ObjectNode table = out.putObject("table1");
+        table.put("wer_nar_golden_coarse", g.wer().value());
+        table.put("wer_nar_synthetic_coarse", synthetic.wer().value());
+        table.put("similarity_nar_golden_coarse", g.similarity().value());
+        table.put("similarity_nar_synthetic_coarse", synthetic.similarity().value());
+        table.put("mcd_db_nar_golden_coarse", g.mcdDb().value());
+        table.put("mcd_db_nar_synthetic_coarse", synthetic.mcdDb().value());
+        out.set("synthetic_minus_golden_coarse", GoldenEvaluation.JSON.valueToTree(diff));
+        out.set("classifier", GoldenEvaluation.JSON.valueToTree(c));
+        return out;
+    }
+
+    private static String gapSummary(ObjectNode gap) {
+        var t = gap.get("table1");
+        var c = gap.get("classifier");
+        var h = c.get("held_out");
+        return String.format(java.util.Locale.ROOT,
+                "Distribution gap (paper's Table 1): NAR on golden coarse tokens WER %.1f %%, sim. %.3f; on synthetic %.1f %%, sim. %.3f.%n"
+                        + "Golden-vs-synthetic classifier (%d train utterances → %d + %d held-out sequences): accuracy %.1f %% [%.1f, %.1f],"
+                        + " AUC %.3f (50 %% = no gap).%n",
+                100 * t.get("wer_nar_golden_coarse").asDouble(), t.get("similarity_nar_golden_coarse").asDouble(),
+                100 * t.get("wer_nar_synthetic_coarse").asDouble(), t.get("similarity_nar_synthetic_coarse").asDouble(),
+                c.get("train_utterances").asInt(), h.get("golden_sequences").asInt(), h.get("synthetic_sequences").asInt(),
+                100 * h.get("accuracy").asDouble(), 100 * h.get("accuracy_low").asDouble(), 100 * h.get("accuracy_high").asDouble(),
+                h.get("auc").asDouble());
     }
 
     private static java.util.function.Consumer<org.speechalign.eval.UtteranceResult> progress(String what, int total) {

@@ -24,19 +24,19 @@ import picocli.CommandLine.Option;
                 + "resumes an interrupted run; writes SPEECHALIGN_HOME/models/<sha256>.salm and the reference 'base'.")
 final class PretrainCommand implements Callable<Integer> {
 
-    @Option(names = "--corpus", description = "Golden corpus directory (default: ${DEFAULT-VALUE}).", defaultValue = "corpus/golden")
+    @Option(names = "--corpus", paramLabel = "DIR", description = "Golden corpus folder (default: the built-in corpus/builtin-v1).")
     Path corpus;
 
     @Option(names = "--synthetic", description = "Train on N synthetic utterances instead of the corpus (smoke tests).")
     Integer synthetic;
 
-    @Option(names = "--steps", defaultValue = "2000", description = "Training steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "600", description = "Training steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--batch-size", defaultValue = "8", description = "Utterances per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "1.5e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "2e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
     @Option(names = "--d-model", defaultValue = "128", description = "Transformer width (default: ${DEFAULT-VALUE}).")
@@ -50,8 +50,16 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of initialisation, data order and dropout (default: ${DEFAULT-VALUE}).")
     int seed;
 
-    @Option(names = "--threads", defaultValue = "2", description = "Torch intra-op threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "1", description = "Torch intra-op threads (default: ${DEFAULT-VALUE}). The checksum of the "
+            + "result depends on it (parallel reductions add in another order): same seed + corpus + threads = same checksum.")
     int threads;
+
+    @Option(names = "--nar-steps", defaultValue = "0", description = "Extra NAR-only steps after the joint AR + NAR steps "
+            + "(the NAR learns the fine codebooks more slowly than the AR its coarse fields; default: ${DEFAULT-VALUE}).")
+    int narSteps;
+
+    @Option(names = "--nar-batch-size", defaultValue = "16", description = "Utterances per NAR-only step (default: ${DEFAULT-VALUE}).")
+    int narBatchSize;
 
     @Option(names = "--name", defaultValue = "base", description = "Reference name for the result (default: ${DEFAULT-VALUE}).")
     String name;
@@ -77,10 +85,23 @@ final class PretrainCommand implements Callable<Integer> {
         if (fresh) deleteRecursively(runDir);
         System.err.printf("pretrain: %d train utterances, %d phones, %d speakers; run %s%n", train.size(), phones.size(), speakers.size(), runDir);
         SupervisedTrainer.Result result = new SupervisedTrainer(tc, runDir).train(CodecLm.create(config, seed), train);
+        TrainConfig narTc = null;
+        double seconds = result.seconds();
+        int stepsRun = result.stepsRun();
+        if (narSteps > 0) {
+            narTc = new TrainConfig(narSteps, narBatchSize, lr, Math.min(100, Math.max(1, narSteps / 10)), 0.1, 0.01, 1.0, seed, 250, false, true);
+            Path narDir = ModelHome.runs().resolve(runName + "-nar" + narSteps + "-b" + narBatchSize);
+            if (fresh) deleteRecursively(narDir);
+            System.err.printf("pretrain: %d NAR-only steps; run %s%n", narSteps, narDir);
+            result = new SupervisedTrainer(narTc, narDir).train(result.model(), train);
+            seconds += result.seconds();
+            stepsRun += result.stepsRun();
+        }
         try (CodecLm lm = result.model()) {
             lm.metadata().put("corpus_version", train.get(0).corpusVersion());
             lm.metadata().put("train_utterances", train.size());
             lm.metadata().put("train_config", new ObjectMapper().convertValue(tc, Map.class));
+            if (narTc != null) lm.metadata().put("nar_train_config", new ObjectMapper().convertValue(narTc, Map.class));
             Path archive = lm.save(ModelHome.models());
             ModelHome.setReference(name, archive);
             Map<String, Object> out = new LinkedHashMap<>();
@@ -90,8 +111,9 @@ final class PretrainCommand implements Callable<Integer> {
             out.put("ar_parameters", lm.parameterCount(lm.ar()));
             out.put("nar_parameters", lm.parameterCount(lm.nar()));
             out.put("steps", steps);
-            out.put("steps_this_run", result.stepsRun());
-            out.put("seconds_this_run", Math.round(result.seconds()));
+            out.put("nar_only_steps", narSteps);
+            out.put("steps_this_run", stepsRun);
+            out.put("seconds_this_run", Math.round(seconds));
             out.put("last_metrics", result.lastMetrics());
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
         }

@@ -1,6 +1,5 @@
 package org.speechalign.launcher;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.speechalign.corpus.Split;
@@ -20,8 +19,9 @@ final class TrainingData {
         return SyntheticCorpus.generate(count, seed, SYNTHETIC_SPEAKERS, CoarseLayout.CODEC2_3200, 10, 400, 20, 40);
     }
 
-    static List<Utterance> corpus(Path dir) throws IOException {
-        throw new UserFacingException("no golden corpus reader yet in this build (corpus at " + dir + "); use --synthetic N");
+    /** Every utterance of a golden corpus folder (null: the built-in corpus/builtin-v1), all splits. */
+    static List<Utterance> corpus(Path dir) {
+        return CorpusFiles.load(dir).utterances();
     }
 
     static List<Utterance> split(List<Utterance> all, Split split) {

@@ -57,36 +57,36 @@ public final class ArGenerator {
             }
             NDArray encodedFlat = ArModel.flatten(model.encodePhones(ps, Ops.longs(gen, ph, b, maxPhones),
                     gen.create(phm).reshape(b, maxPhones), Ops.longs(gen, spk, b), false));
-            List<long[][]> history = new ArrayList<>();
+            List<long[]> history = new ArrayList<>();
             int maxSteps = 0;
             for (Row r : rows) maxSteps = Math.max(maxSteps, r.phones.length * (sampling.maxFramesPerPhone() + 1));
+            ArModel.StepTable table = model.stepTable(ps, encodedFlat, Ops.longs(gen, spk, b), maxSteps);
+            long[] off = table.offsets();
+            int fields = ArModel.FIELDS;
             for (int t = 0; t < maxSteps; t++) {
-                long[][] in = new long[6][b];
+                long[] in = new long[b * fields]; // already offset into the stacked table
                 for (int i = 0; i < b; i++) {
                     Row r = rows[i];
-                    in[0][i] = r.prevKind;
-                    in[1][i] = r.lastV;
-                    in[2][i] = r.lastE;
-                    in[3][i] = r.lastW;
-                    in[4][i] = (long) i * maxPhones + Math.min(r.phone, r.phones.length - 1);
-                    in[5][i] = Math.min(r.pos, c.maxPosInPhone() - 1);
+                    int o = i * fields;
+                    in[o] = off[0] + r.prevKind;
+                    in[o + 1] = off[1] + r.lastV;
+                    in[o + 2] = off[2] + r.lastE;
+                    in[o + 3] = off[3] + r.lastW;
+                    in[o + 4] = off[4] + Math.min(r.pos, c.maxPosInPhone() - 1);
+                    in[o + 5] = off[5] + (long) i * maxPhones + Math.min(r.phone, r.phones.length - 1);
+                    in[o + 6] = off[6] + i;
+                    in[o + 7] = off[7] + t;
                 }
                 history.add(in);
                 float[] logp;
                 try (NDManager step = gen.newSubManager()) {
                     int len = useCache ? 1 : history.size();
-                    long start = useCache ? t : 0;
-                    NDArray[] x = new NDArray[6];
-                    for (int f = 0; f < 6; f++) {
-                        long[] flat = new long[b * len];
-                        for (int i = 0; i < b; i++) {
-                            for (int s = 0; s < len; s++) {
-                                flat[i * len + s] = history.get(useCache ? t : s)[f][i];
-                            }
-                        }
-                        x[f] = Ops.longs(step, flat, b, len);
+                    long[] flat = new long[b * len * fields];
+                    for (int s = 0; s < len; s++) {
+                        long[] h = history.get(useCache ? t : s);
+                        for (int i = 0; i < b; i++) System.arraycopy(h, i * fields, flat, (i * len + s) * fields, fields);
                     }
-                    NDArray emb = model.embedSteps(ps, encodedFlat, Ops.longs(step, spk, b), x[0], x[1], x[2], x[3], x[4], x[5], start, false);
+                    NDArray emb = table.embed(Ops.longs(step, flat, b, len, fields));
                     NDArray h = model.decode(ps, emb, useCache ? null : Ops.causalMask(step, len), cache, false);
                     if (!useCache) {
                         h = h.get(":, -1:, :");

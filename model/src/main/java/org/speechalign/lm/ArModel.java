@@ -1,6 +1,7 @@
 package org.speechalign.lm;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -98,6 +99,38 @@ public final class ArModel extends LmBlock {
                 .add(speakerTable.forward(ps, speakers, training).expandDims(1))
                 .add(Ops.sinusoid(prevKind.getManager(), start, (int) prevKind.getShape().get(1), c.dModel()));
         return training && c.dropout() > 0 ? Dropout.dropout(x, c.dropout(), true).singletonOrThrow() : x;
+    }
+
+    /**
+     * Generation-time embedding of decoder steps: every input table, the batch's encoded phones,
+     * its speakers' rows and the position encodings stacked into one table, so a step's input
+     * vector is one gather of {@link #FIELDS} rows and one sum (3 native calls instead of ~20).
+     * Field order of an index row: kind, voicing, energy, pitch, position in phone, phone pointer
+     * (into the flattened encoded phones), speaker row (batch row), absolute position.
+     */
+    StepTable stepTable(ParameterStore ps, NDArray encodedFlat, NDArray speakers, int maxSteps) {
+        var dev = encodedFlat.getDevice();
+        NDManager m = encodedFlat.getManager();
+        NDArray[] parts = {kindTable.weight(ps, dev, false), vTable.weight(ps, dev, false), eTable.weight(ps, dev, false),
+            wTable.weight(ps, dev, false), posTable.weight(ps, dev, false), encodedFlat,
+            speakerTable.forward(ps, speakers, false), Ops.sinusoid(m, 0, maxSteps, c.dModel()).reshape(maxSteps, c.dModel())};
+        long[] offsets = new long[parts.length];
+        long o = 0;
+        for (int i = 0; i < parts.length; i++) {
+            offsets[i] = o;
+            o += parts[i].getShape().get(0);
+        }
+        return new StepTable(NDArrays.concat(new NDList(parts), 0), offsets);
+    }
+
+    static final int FIELDS = 8;
+
+    /** See {@link #stepTable}. */
+    record StepTable(NDArray table, long[] offsets) {
+        /** {@code (b, t, d)} from {@code index (b, t, FIELDS)} of raw (un-offset) field values. */
+        NDArray embed(NDArray index) {
+            return Embedding.embedding(index, table, SparseFormat.DENSE).singletonOrThrow().sum(new int[] {2});
+        }
     }
 
     /** Runs the decoder; with a cache, {@code x} holds only the new steps and mask may be null. */

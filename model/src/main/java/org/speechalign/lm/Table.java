@@ -33,6 +33,11 @@ final class Table extends LmBlock {
         return Embedding.embedding(indices, w, SparseFormat.DENSE).singletonOrThrow();
     }
 
+    /** The table itself, {@code (rows, dim)}. */
+    NDArray weight(ParameterStore ps, ai.djl.Device device, boolean training) {
+        return ps.getValue(weight, device, training);
+    }
+
     int rows() {
         return rows;
     }
