@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks (each measures its own baseline in the same run).",
-        subcommands = {BenchIngestCommand.class, BenchGenerateCommand.class})
+        subcommands = {BenchIngestCommand.class, BenchDpoCommand.class, BenchGenerateCommand.class, BenchSwapCommand.class, BenchSynthCommand.class, BenchPairingCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

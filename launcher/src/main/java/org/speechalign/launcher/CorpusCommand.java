@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Golden corpus: build the built-in one from flite voices; import your own recordings.",
         subcommands = {
             CorpusBuildCommand.class,
+            CorpusPublishCommand.class,
             CorpusImportCommand.class,
         })
 public final class CorpusCommand implements Runnable {

@@ -14,9 +14,11 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             ServeCommand.class,
             KeysCommand.class,
+            AlignCommand.class,
             PretrainCommand.class,
             BenchCommand.class,
             CorpusCommand.class,
+            DemoCommand.class,
             EvalCommand.class,
         })
 public final class Main implements Runnable {

@@ -8,6 +8,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.speechalign.embedded.EmbeddedRuntime;
 import org.speechalign.feedback.FeedbackService;
+import org.speechalign.synth.SynthService;
+import org.speechalign.trainer.TrainerService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,6 +38,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--feedback-port", description = "feedback-service HTTP port (default ${DEFAULT-VALUE})")
     int feedbackPort = FeedbackService.DEFAULT_PORT;
 
+    @Option(names = "--synth-port", description = "synth-service HTTP port (default ${DEFAULT-VALUE})")
+    int synthPort = SynthService.DEFAULT_PORT;
+
+    @Option(names = "--trainer-port", description = "trainer-worker HTTP port (default ${DEFAULT-VALUE})")
+    int trainerPort = TrainerService.DEFAULT_PORT;
+
     @Override
     public Integer call() throws Exception {
         Map<String, Object> shared = new HashMap<>();
@@ -56,12 +64,21 @@ final class ServeCommand implements Callable<Integer> {
             shared.put("database.url", runtime.postgres().jdbcUrl());
             shared.put("database.user", runtime.postgres().user());
             shared.put("database.password", runtime.postgres().password());
+            if (System.getenv("MODEL_STORE") == null) shared.put("model.store", dir.resolve("models").resolve("store").toString());
         } else if (System.getenv("KAFKA_BOOTSTRAP_SERVERS") == null || System.getenv("DATABASE_URL") == null) {
             throw new UserFacingException("serve needs KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL (or use serve --embedded)");
         }
+        // the pretrained base (./speechalign pretrain) becomes the line's first version if it serves none
+        java.nio.file.Path baseRef = ModelHome.models().resolve("base.ref");
+        if (java.nio.file.Files.exists(baseRef)) {
+            String base = ModelHome.resolve("base").toAbsolutePath().toString();
+            shared.putIfAbsent("synth.base-model", base);
+            shared.putIfAbsent("trainer.base-model", base);
+        }
         List<Services.Running> running;
         try {
-            running = Services.startAll(shared, Map.of(FeedbackService.NAME, feedbackPort));
+            running = Services.startAll(shared, Map.of(FeedbackService.NAME, feedbackPort,
+                    SynthService.NAME, synthPort, TrainerService.NAME, trainerPort));
         } catch (RuntimeException e) {
             if (runtime != null) {
                 runtime.close();

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.speechalign.feedback.FeedbackService;
+import org.speechalign.synth.SynthService;
+import org.speechalign.trainer.TrainerService;
 
 /**
  * The platform's services as the launcher runs them: one Micronaut application context each,
@@ -29,7 +31,9 @@ final class Services {
 
     static final List<Service> ALL = List.of(
             new Service(FeedbackService.NAME, "micronaut.server.port", FeedbackService.DEFAULT_PORT,
-                    FeedbackService::start, FeedbackService::url));
+                    FeedbackService::start, FeedbackService::url),
+            new Service(SynthService.NAME, "micronaut.server.port", SynthService.DEFAULT_PORT, SynthService::start, SynthService::url),
+            new Service(TrainerService.NAME, "micronaut.server.port", TrainerService.DEFAULT_PORT, TrainerService::start, TrainerService::url));
 
     record Running(Service service, ApplicationContext context) {
         String url() {

@@ -36,7 +36,10 @@ class MigrationsTest {
             for (Future<Integer> f : pool.invokeAll(instances)) {
                 applied += f.get();
             }
-            assertEquals(1, applied, "four instances starting at once apply V1 exactly once");
+            int versions = org.flywaydb.core.Flyway.configure(Migrations.class.getClassLoader()).dataSource(ds)
+                    .locations(Migrations.LOCATION).load().info().applied().length;
+            assertTrue(versions >= 1);
+            assertEquals(versions, applied, "four instances starting at once apply each migration exactly once");
         } finally {
             pool.shutdownNow();
         }

@@ -1,0 +1,64 @@
+package org.speechalign.launcher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.speechalign.contracts.Json;
+import org.speechalign.embedded.EmbeddedRuntime;
+import org.speechalign.prefbuilder.PairingBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./speechalign bench pairing [--json]}: pref-builder's rating-to-PostgreSQL-row latency at a
+ * steady rating rate, and pairs/s into PostgreSQL next to a plain batched INSERT of the same rows,
+ * on a fresh embedded broker and PostgreSQL (deleted afterwards).
+ */
+@Command(name = "pairing", mixinStandardHelpOptions = true,
+        description = "pref-builder: rating→pair-row latency at a steady rate; pairs/s into PostgreSQL vs a plain batched INSERT.")
+public final class BenchPairingCommand implements Callable<Integer> {
+
+    @Option(names = "--json", description = "print the figures as one JSON document")
+    boolean json;
+
+    @Option(names = "--rate", defaultValue = "1000", description = "ratings per second in the latency phase (default ${DEFAULT-VALUE})")
+    int rate;
+
+    @Option(names = "--seconds", defaultValue = "20", description = "length of the latency phase in seconds (default ${DEFAULT-VALUE})")
+    int seconds;
+
+    @Option(names = "--pairs", defaultValue = "20000", description = "pairs in the throughput phases (default ${DEFAULT-VALUE})")
+    int pairs;
+
+    @Override
+    public Integer call() throws Exception {
+        Path home = Files.createTempDirectory("speechalign-bench-pairing-");
+        try (EmbeddedRuntime rt = EmbeddedRuntime.start(home, 0, 0)) {
+            if (!json) {
+                System.err.println("bench pairing: embedded Kafka " + rt.kafka().bootstrapServers() + ", PostgreSQL " + rt.postgres().jdbcUrl());
+            }
+            Map<String, Object> result = new PairingBench(new PairingBench.Options(rt.kafka().bootstrapServers(),
+                    rt.postgres().jdbcUrl(), rt.postgres().user(), rt.postgres().password(), home.resolve("state"),
+                    rate, seconds, pairs)).run();
+            if (json) {
+                System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+            } else {
+                @SuppressWarnings("unchecked") Map<String, Object> lat = (Map<String, Object>) result.get("latency");
+                @SuppressWarnings("unchecked") Map<String, Object> tp = (Map<String, Object>) result.get("throughput");
+                System.out.printf("latency at %s ratings/s (achieved %s): p50 %s ms, p99 %s ms, max %s ms over %s pairs%n",
+                        lat.get("target_ratings_per_s"), lat.get("achieved_ratings_per_s"), lat.get("p50_ms"), lat.get("p99_ms"),
+                        lat.get("max_ms"), lat.get("pairs_measured"));
+                System.out.printf("pairs/s into PostgreSQL: pipeline %s, sink alone %s; plain batched INSERT %s rows/s (sink/plain %s, pipeline/plain %s)%n",
+                        tp.get("pipeline_pairs_per_s"), tp.get("sink_pairs_per_s"), tp.get("plain_insert_rows_per_s"),
+                        tp.get("sink_vs_plain"), tp.get("pipeline_vs_plain"));
+            }
+        } finally {
+            try (var walk = Files.walk(home)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,455 @@
+package org.speechalign.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import me.tongfei.progressbar.ProgressBar;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.speechalign.audio.Wav;
+import org.speechalign.codec.Codec2Codec;
+import org.speechalign.contracts.Json;
+import org.speechalign.contracts.PhoneFrames;
+import org.speechalign.contracts.Synthesis;
+import org.speechalign.contracts.auth.ApiKeys;
+import org.speechalign.corpus.Split;
+import org.speechalign.corpus.Utterance;
+import org.speechalign.embedded.EmbeddedRuntime;
+import org.speechalign.feedback.FeedbackService;
+import org.speechalign.loop.golden.GoldenRepository;
+import org.speechalign.loop.golden.TinySetup;
+import org.speechalign.loop.registry.ModelRegistry;
+import org.speechalign.migrations.Migrations;
+import org.speechalign.synth.SelfPlay;
+import org.speechalign.synth.SynthService;
+import org.speechalign.trainer.TrainerService;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code speechalign demo}: the whole loop on the embedded Kafka and PostgreSQL — built-in corpus
+ * published, base model reused or trained, then per iteration: self-play → simulated ratings →
+ * pairs → batch → DPO → gate → hot swap, a table row each, and an HTML report under {@code out/}.
+ * <p>
+ * <b>Simulated raters.</b> No person listens. Each simulated rater scores a synthesis from an
+ * objective measure against its golden utterance: the phone-duration error
+ * {@code d = mean over phones |ln((synth frames + 1) / (golden frames + 1))|}, mapped to
+ * {@code 5 − 4·min(1, d / 0.8)}, plus the rater's fixed bias (N(0, 0.3)) and per-rating noise
+ * (N(0, 0.6)), rounded and clamped to 1..5. Durations are what the AR model samples and what DPO on
+ * golden-vs-synthetic pairs moves, so the simulated score follows the aligned property.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"The SpeechAlign loop end to end on the embedded stack, with SIMULATED raters; report under out/.",
+                "Reuses SPEECHALIGN_HOME's base model (./speechalign pretrain) or trains it first."})
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--iterations", defaultValue = "3", description = "loop iterations (default ${DEFAULT-VALUE})")
+    int iterations;
+
+    @Option(names = "--keep-running", description = "leave the services and the dashboard up after the report (Ctrl-C stops)")
+    boolean keepRunning;
+
+    @Option(names = "--syntheses", defaultValue = "64", description = "self-play syntheses per iteration (default ${DEFAULT-VALUE})")
+    int syntheses;
+
+    @Option(names = "--raters", defaultValue = "3", description = "simulated raters per synthesis (default ${DEFAULT-VALUE})")
+    int raters;
+
+    @Option(names = "--dpo-steps", defaultValue = "60", description = "DPO steps per batch (default ${DEFAULT-VALUE})")
+    int dpoSteps;
+
+    @Option(names = "--gate-held-out", defaultValue = "100", description = "held-out utterances the gate compares on (default ${DEFAULT-VALUE})")
+    int gateHeldOut;
+
+    @Option(names = "--corpus", defaultValue = "corpus/builtin-v1", description = "golden corpus folder (default ${DEFAULT-VALUE})")
+    Path corpusDir;
+
+    @Option(names = "--out", defaultValue = "out", description = "report folder (default ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "7", description = "seed of the simulated raters (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--home", description = "embedded data directory (default: $SPEECHALIGN_HOME or .speechalign)")
+    Path home;
+
+    @Option(names = "--feedback-port", description = "feedback-service port (default ${DEFAULT-VALUE})")
+    int feedbackPort = FeedbackService.DEFAULT_PORT;
+
+    @Option(names = "--synth-port", description = "synth-service port (default ${DEFAULT-VALUE})")
+    int synthPort = SynthService.DEFAULT_PORT;
+
+    @Option(names = "--trainer-port", description = "trainer-worker port, also the dashboard's (default ${DEFAULT-VALUE})")
+    int trainerPort = TrainerService.DEFAULT_PORT;
+
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    record Row(int iteration, String version, String status, long pairs, String pairsBySource, Double firstLoss, Double lastLoss,
+               Double rewardAccuracy, Double gateMean, Double gateLow, Double gateHigh, double meanRating, double durationError,
+               Double swapSeconds, double seconds) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        long t0 = System.nanoTime();
+        System.out.println("SpeechAlign demo — the raters in this demo are SIMULATED: scores come from each sample's phone-duration");
+        System.out.println("error against its golden speech plus rater noise (README: Demo). No person listened to anything.");
+        Path dir = home != null ? home.toAbsolutePath() : EmbeddedRuntime.defaultHome();
+
+        // 1. base model: reuse, or train with the pretrain code
+        Path base = baseModel();
+
+        // 2. embedded Kafka + PostgreSQL
+        EmbeddedRuntime rt;
+        try {
+            rt = EmbeddedRuntime.start(dir, ServeCommand.DEFAULT_KAFKA_PORT, ServeCommand.DEFAULT_POSTGRES_PORT);
+        } catch (java.io.IOException e) {
+            throw new UserFacingException("cannot start the embedded runtime under " + dir + " (is `serve --embedded` running?): " + e.getMessage());
+        }
+        List<Services.Running> running = List.of();
+        boolean stopAtEnd = true;
+        try {
+            DataSource ds = rt.postgres().dataSource();
+            Migrations.migrate(ds);
+            System.out.println("kafka " + rt.kafka().bootstrapServers() + " · postgres " + rt.postgres().jdbcUrl());
+
+            // 3. the built-in corpus onto speech.golden.v1 (and into golden_utterances, as pref-builder does)
+            List<Utterance> corpus = CorpusPublishCommand.read(corpusDir);
+            Map<String, Utterance> byId = corpus.stream().collect(Collectors.toMap(Utterance::utteranceId, Function.identity()));
+            try (ProgressBar pb = new ProgressBar("publish corpus", corpus.size())) {
+                CorpusPublishCommand.publish(rt.kafka().bootstrapServers(), corpus, pb::stepTo);
+            }
+            landGolden(ds, corpus);
+
+            // 4. keys and services
+            ApiKeys keys = new ApiKeys(ds);
+            String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+            String adminKey = keys.create("demo-admin-" + stamp, EnumSet.of(ApiKeys.Role.ADMIN), null).secret();
+            String ingestKey = keys.create("demo-raters-" + stamp, EnumSet.of(ApiKeys.Role.INGEST), null).secret();
+            String synthKey = keys.create("demo-synth-" + stamp, EnumSet.of(ApiKeys.Role.SYNTHESIZE), null).secret();
+            String line = "demo-" + stamp;
+            Map<String, Object> shared = new HashMap<>();
+            shared.put("kafka.bootstrap-servers", rt.kafka().bootstrapServers());
+            shared.put("database.url", rt.postgres().jdbcUrl());
+            shared.put("database.user", rt.postgres().user());
+            if (rt.postgres().password() != null) shared.put("database.password", rt.postgres().password());
+            shared.put("model.store", dir.resolve("models").resolve("store").toString());
+            shared.put("synth.model-line", line);
+            shared.put("trainer.model-line", line);
+            shared.put("synth.base-model", base.toString());
+            shared.put("trainer.base-model", base.toString());
+            shared.put("synth.self-play-batch-size", 16);
+            shared.put("trainer.dpo-steps", dpoSteps);
+            shared.put("trainer.gate-held-out", gateHeldOut);
+            shared.put("trainer.sweep-interval", "2s");
+            try {
+                running = Services.startAll(shared, Map.of(FeedbackService.NAME, feedbackPort, SynthService.NAME, synthPort,
+                        TrainerService.NAME, trainerPort));
+            } catch (RuntimeException e) {
+                throw new UserFacingException("a service failed to start (ports " + feedbackPort + "/" + synthPort + "/" + trainerPort
+                        + " free? see --*-port): " + ServeCommand.rootMessage(e));
+            }
+            Map<String, String> urls = new LinkedHashMap<>();
+            for (Services.Running r : running) {
+                urls.put(r.service().name(), r.url().replaceAll("/$", ""));
+                System.out.println(r.service().name() + " " + r.url());
+            }
+            String trainerUrl = urls.get(TrainerService.NAME);
+            String synthUrl = urls.get(SynthService.NAME);
+            String feedbackUrl = urls.get(FeedbackService.NAME);
+            System.out.println("dashboard " + trainerUrl + "/dashboard/  (admin key for its buttons: " + adminKey + ")");
+            boolean prefBuilder = running.stream().anyMatch(r -> r.service().name().equals("pref-builder"));
+            if (!prefBuilder) {
+                System.out.println("note: pref-builder is not part of this build yet; the demo writes the golden_vs_synthetic pairs and the batch"
+                        + " itself, as pref-builder would (DemoPairing).");
+            }
+            ModelRegistry registry = new ModelRegistry(ds);
+            String baseVersion = registry.serving(line).map(ModelRegistry.Version::version)
+                    .orElseThrow(() -> new UserFacingException("the base model was not registered"));
+            SelfPlay selfPlay = running.stream().filter(r -> r.service().name().equals(SynthService.NAME)).findFirst().orElseThrow()
+                    .context().getBean(SelfPlay.class);
+
+            // 5. held-out sentences: golden and base audio for the report
+            Path report = out.resolve("demo-" + stamp);
+            Files.createDirectories(report.resolve("audio"));
+            List<Utterance> heldOut = heldOut(corpus);
+            Codec2Codec codec = new Codec2Codec();
+            for (Utterance u : heldOut) {
+                Wav.write(report.resolve("audio").resolve(u.utteranceId() + "-golden.wav"), codec.decode(u.tokens()), codec.sampleRate());
+                speak(synthUrl, synthKey, u, report.resolve("audio").resolve(u.utteranceId() + "-base.wav"));
+            }
+
+            // 6. the loop
+            Properties pp = new Properties();
+            pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, rt.kafka().bootstrapServers());
+            pp.put(ProducerConfig.ACKS_CONFIG, "all");
+            List<Row> rows = new ArrayList<>();
+            Map<Integer, List<double[]>> curves = new LinkedHashMap<>();
+            Random rng = new Random(seed);
+            double[] raterBias = new double[raters];
+            for (int r = 0; r < raters; r++) raterBias[r] = rng.nextGaussian() * 0.3;
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer())) {
+                printHeader();
+                String serving = baseVersion;
+                for (int it = 1; it <= iterations; it++) {
+                    long ti = System.nanoTime();
+                    List<Synthesis> batchSyn = new ArrayList<>();
+                    try (ProgressBar pb = new ProgressBar("iter " + it + " self-play", syntheses)) {
+                        while (batchSyn.size() < syntheses) {
+                            batchSyn.addAll(selfPlay.runOnce());
+                            pb.stepTo(Math.min(syntheses, batchSyn.size()));
+                        }
+                    }
+                    DemoPairing.landSyntheses(ds, batchSyn);
+                    double[] rating = rate(feedbackUrl, ingestKey, batchSyn, byId, rng, raterBias, stamp, it);
+                    String batch = DemoPairing.batch(ds, producer, byId, batchSyn);
+                    Map<String, Object> b = awaitBatch(ds, batch, "iter " + it + " DPO+gate");
+                    String version = (String) b.get("result_version");
+                    ModelRegistry.Version v = registry.get(version).orElseThrow();
+                    Double swap = null;
+                    if (v.status() == org.speechalign.contracts.ModelVersion.Status.PROMOTED) {
+                        long ts = System.nanoTime();
+                        awaitServing(synthUrl, synthKey, version);
+                        swap = (System.nanoTime() - ts) / 1e9;
+                        serving = version;
+                    }
+                    curves.put(it, curve(ds, batch));
+                    Map<String, Double> m = v.metrics();
+                    Row row = new Row(it, version, v.status().name().toLowerCase(Locale.ROOT), (long) b.get("pairs"), (String) b.get("by_source"),
+                            (Double) b.get("first_loss"), (Double) b.get("last_loss"), (Double) b.get("accuracy"),
+                            m.get("gate_delta_mean"), m.get("gate_delta_ci_low"), m.get("gate_delta_ci_high"), rating[0], rating[1], swap,
+                            (System.nanoTime() - ti) / 1e9);
+                    rows.add(row);
+                    printRow(row);
+                }
+                // 7. final model on the held-out sentences
+                for (Utterance u : heldOut) speak(synthUrl, synthKey, u, report.resolve("audio").resolve(u.utteranceId() + "-final.wav"));
+                double total = (System.nanoTime() - t0) / 1e9;
+                Path html = DemoReport.write(report, rows, curves, heldOut, baseVersion, serving, total, raters, prefBuilder);
+                System.out.printf("report %s (%.0f s in all)%n", html.toAbsolutePath(), total);
+            }
+            if (keepRunning) {
+                stopAtEnd = false;
+                System.out.println("services and dashboard stay up: " + trainerUrl + "/dashboard/  admin key " + adminKey + "  — Ctrl-C stops.");
+                CountDownLatch stopped = new CountDownLatch(1);
+                List<Services.Running> toStop = running;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    Services.stopAll(toStop);
+                    rt.close();
+                    stopped.countDown();
+                }, "speechalign-demo-stop"));
+                stopped.await();
+            }
+            return 0;
+        } finally {
+            if (stopAtEnd) {
+                Services.stopAll(running);
+                rt.close();
+            }
+        }
+    }
+
+    Path baseModel() throws Exception {
+        Path ref = ModelHome.models().resolve("base.ref");
+        if (!Files.exists(ref)) {
+            System.out.println("no base model under " + ModelHome.models() + ": training it with ./speechalign pretrain (resumable) ...");
+            int exit = new CommandLine(new PretrainCommand()).execute();
+            if (exit != 0 || !Files.exists(ref)) throw new UserFacingException("pretraining the base model failed (exit " + exit + ")");
+        } else {
+            System.out.println("base model: reusing " + ModelHome.resolve("base") + " (" + ref + ")");
+        }
+        return ModelHome.resolve("base").toAbsolutePath();
+    }
+
+    static void landGolden(DataSource ds, List<Utterance> corpus) throws Exception {
+        GoldenRepository golden = new GoldenRepository(ds);
+        long have;
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM golden_utterances WHERE corpus_version = ?")) {
+            ps.setString(1, corpus.get(0).corpusVersion());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                have = rs.getLong(1);
+            }
+        }
+        if (have >= corpus.size()) return;
+        try (ProgressBar pb = new ProgressBar("golden_utterances", corpus.size())) {
+            for (Utterance u : corpus) {
+                golden.insert(TinySetup.event(u));
+                pb.step();
+            }
+        }
+    }
+
+    static List<Utterance> heldOut(List<Utterance> corpus) {
+        List<Utterance> out = new ArrayList<>();
+        java.util.Set<String> speakers = new java.util.HashSet<>();
+        for (Utterance u : corpus) {
+            if (u.split() == Split.TEST && speakers.add(u.speaker())) out.add(u);
+            if (out.size() == 3) break;
+        }
+        return out;
+    }
+
+    /** The serving model speaks a held-out sentence through the HTTP API (its own phones from flite's front end). */
+    void speak(String synthUrl, String key, Utterance u, Path wav) throws Exception {
+        String body = Json.writeString(Map.of("text", u.text(), "speaker", u.speaker(), "samples", 1, "seed", 1));
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(synthUrl + "/v1/synthesize")).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) throw new UserFacingException("synthesize " + u.utteranceId() + ": " + r.statusCode() + " " + r.body());
+        String audio = Json.MAPPER.readTree(r.body()).path("syntheses").get(0).path("audio_url").asText();
+        HttpResponse<Path> a = http.send(HttpRequest.newBuilder(URI.create(synthUrl + audio)).header("Authorization", "Bearer " + key).build(),
+                HttpResponse.BodyHandlers.ofFile(wav));
+        if (a.statusCode() != 200) throw new UserFacingException("audio " + audio + ": " + a.statusCode());
+    }
+
+    /** Phone-duration error of a synthesis against its golden utterance (see the class comment). */
+    static double durationError(Synthesis s, Utterance golden) {
+        List<PhoneFrames> sp = s.phones();
+        int n = Math.min(sp.size(), golden.phones().size());
+        if (n == 0) return 1.0;
+        double sum = 0;
+        for (int i = 0; i < n; i++) sum += Math.abs(Math.log((sp.get(i).frames() + 1.0) / (golden.phones().get(i).frames() + 1.0)));
+        return sum / n;
+    }
+
+    /** Simulated ratings through feedback-service's HTTP API; returns {mean score, mean duration error}. */
+    double[] rate(String feedbackUrl, String key, List<Synthesis> list, Map<String, Utterance> golden, Random rng, double[] bias, String stamp, int it)
+            throws Exception {
+        List<Map<String, Object>> ratings = new ArrayList<>();
+        double sumScore = 0;
+        double sumErr = 0;
+        for (Synthesis s : list) {
+            double d = durationError(s, golden.get(s.utteranceId()));
+            sumErr += d;
+            for (int r = 0; r < bias.length; r++) {
+                double raw = 5 - 4 * Math.min(1.0, d / 0.8) + bias[r] + rng.nextGaussian() * 0.6;
+                int score = (int) Math.max(1, Math.min(5, Math.round(raw)));
+                sumScore += score;
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("rating_id", s.synthesisId() + "-sim" + r);
+                m.put("synthesis_id", s.synthesisId());
+                m.put("rater_id", "simulated-" + stamp + "-" + r);
+                m.put("score", score);
+                ratings.add(m);
+            }
+        }
+        for (int i = 0; i < ratings.size(); i += 1000) {
+            HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create(feedbackUrl + "/v1/ratings"))
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.writeString(ratings.subList(i, Math.min(ratings.size(), i + 1000))))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (resp.statusCode() != 202) throw new UserFacingException("ratings: " + resp.statusCode() + " " + resp.body());
+        }
+        return new double[] {sumScore / ratings.size(), sumErr / list.size()};
+    }
+
+    Map<String, Object> awaitBatch(DataSource ds, String batch, String task) throws Exception {
+        try (ProgressBar pb = new ProgressBar(task, dpoSteps)) {
+            while (true) {
+                try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                        "SELECT b.status, b.result_version, b.error, b.steps, b.first_loss, b.last_loss, b.last_reward_accuracy, b.pair_count "
+                                + "FROM training_metrics_per_batch b WHERE b.batch_id = ?")) {
+                    ps.setString(1, batch);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            pb.stepTo(Math.min(dpoSteps, rs.getLong(4)));
+                            if ("failed".equals(rs.getString(1))) throw new UserFacingException("batch " + batch + " failed: " + rs.getString(3));
+                            if ("done".equals(rs.getString(1))) {
+                                Map<String, Object> m = new HashMap<>();
+                                m.put("result_version", rs.getString(2));
+                                m.put("first_loss", (Double) rs.getObject(5));
+                                m.put("last_loss", (Double) rs.getObject(6));
+                                m.put("accuracy", (Double) rs.getObject(7));
+                                m.put("pairs", (long) rs.getInt(8));
+                                m.put("by_source", bySource(c, batch));
+                                return m;
+                            }
+                        }
+                    }
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    static String bySource(Connection c, String batch) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("SELECT source, count(*) FROM preference_pairs WHERE batch_id = ? GROUP BY source ORDER BY source")) {
+            ps.setString(1, batch);
+            StringBuilder sb = new StringBuilder();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) sb.append(sb.length() == 0 ? "" : ", ").append(rs.getString(1)).append(' ').append(rs.getLong(2));
+            }
+            return sb.toString();
+        }
+    }
+
+    static List<double[]> curve(DataSource ds, String batch) throws Exception {
+        List<double[]> out = new ArrayList<>();
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT step, loss, coalesce(reward_accuracy, 0) FROM training_metrics WHERE batch_id = ? "
+                        + "AND attempt = (SELECT max(attempt) FROM training_metrics WHERE batch_id = ?) ORDER BY step")) {
+            ps.setString(1, batch);
+            ps.setString(2, batch);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(new double[] {rs.getInt(1), rs.getDouble(2), rs.getDouble(3)});
+            }
+        }
+        return out;
+    }
+
+    void awaitServing(String synthUrl, String key, String version) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < end) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(synthUrl + "/v1/models")).header("Authorization", "Bearer " + key).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode n = Json.MAPPER.readTree(r.body());
+            if (version.equals(n.path("serving").path("version").asText(null))) return;
+            Thread.sleep(100);
+        }
+        throw new UserFacingException("synth-service did not swap to " + version + " within 120 s");
+    }
+
+    static void printHeader() {
+        System.out.println();
+        System.out.printf("%-4s %-34s %-9s %-28s %-15s %-6s %-30s %-7s %-7s %-6s %s%n", "iter", "version", "gate", "pairs by source",
+                "DPO loss", "acc", "gate Δ NLL/token [95% CI]", "rating", "dur.err", "swap s", "WER / SIM / MCD / gap acc.");
+    }
+
+    static void printRow(Row r) {
+        System.out.printf(Locale.ROOT, "%-4d %-34s %-9s %-28s %-15s %-6s %-30s %-7.2f %-7.3f %-6s %s%n", r.iteration(), r.version(), r.status(),
+                r.pairsBySource(), f(r.firstLoss()) + "→" + f(r.lastLoss()), f(r.rewardAccuracy()),
+                f(r.gateMean()) + " [" + f(r.gateLow()) + ", " + f(r.gateHigh()) + "]", r.meanRating(), r.durationError(),
+                r.swapSeconds() == null ? "—" : String.format(Locale.ROOT, "%.2f", r.swapSeconds()), "not measured (demo does not call eval yet)");
+    }
+
+    static String f(Double d) {
+        return d == null ? "—" : String.format(Locale.ROOT, "%.3f", d);
+    }
+}

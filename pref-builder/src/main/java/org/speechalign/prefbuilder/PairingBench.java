@@ -1,0 +1,395 @@
+package org.speechalign.prefbuilder;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.speechalign.contracts.CodecSpec;
+import org.speechalign.contracts.GoldenUtterance;
+import org.speechalign.contracts.Json;
+import org.speechalign.contracts.PhoneFrames;
+import org.speechalign.contracts.Preference;
+import org.speechalign.contracts.Rating;
+import org.speechalign.contracts.Synthesis;
+
+/**
+ * {@code ./speechalign bench pairing}: measured against a running Kafka and PostgreSQL (the launcher
+ * starts embedded ones), every phase on its own topic prefix and database so none disturbs another.
+ * <ol>
+ *   <li>latency: ratings at a steady rate, each completing a golden_vs_low_rated pair (minimum rater
+ *       count 1 for this phase); latency = the pair row's {@code inserted_at} (PostgreSQL clock, same
+ *       host) minus the rating's send time;</li>
+ *   <li>pipeline throughput: self-play syntheses sent as fast as possible → golden_vs_synthetic pairs
+ *       in PostgreSQL, pairs/s from first send to last row;</li>
+ *   <li>sink throughput: the same pair records pre-loaded on the preferences topic, drained by the
+ *       sink alone;</li>
+ *   <li>baseline: a plain batched INSERT (no ON CONFLICT, reWriteBatchedInserts, 2,000 rows a batch)
+ *       of the same rows in the same run.</li>
+ * </ol>
+ * Rows: chosen and rejected tokens of 3 codebooks × 100 frames each (two 300-int arrays, as in DESIGN.md's reference figures).
+ */
+public final class PairingBench {
+
+    /** Where to run and how much. */
+    public record Options(String bootstrapServers, String adminJdbcUrl, String user, String password, Path stateDir,
+                          int ratePerSecond, int latencySeconds, int throughputPairs) {
+    }
+
+    private final Options o;
+
+    public PairingBench(Options o) {
+        this.o = o;
+    }
+
+    public Map<String, Object> run() throws Exception {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("bench", "pairing");
+        out.put("cpus", Runtime.getRuntime().availableProcessors());
+        out.put("latency", latency());
+        out.put("throughput", throughput());
+        return out;
+    }
+
+    // ------------------------------------------------------------------ latency at a steady rate
+
+    Map<String, Object> latency() throws Exception {
+        String name = "bench_latency_" + System.currentTimeMillis();
+        String jdbc = database(name);
+        int n = o.ratePerSecond() * o.latencySeconds();
+        PrefTopics topics = new PrefTopics(name + ".");
+        PairingPolicy policy = PairingPolicy.DEFAULTS.withMinRaters(1);
+        BatchPolicy batching = new BatchPolicy(1_000_000_000, Duration.ofDays(365), Duration.ofSeconds(1));
+        PrefBuilderConfig cfg = config(name, jdbc, topics, policy, batching);
+        PrefBuilderApp.ensureTopics(cfg);
+        Map<String, Long> sentAt = new HashMap<>(n * 2);
+        long achievedNanos;
+        try (KafkaProducer<String, byte[]> producer = producer(1);
+             PrefBuilderApp app = PrefBuilderApp.start(cfg)) {
+            if (!app.awaitRunning(Duration.ofMinutes(2))) {
+                throw new IllegalStateException("pref-builder did not reach RUNNING");
+            }
+            // setup: golden utterances and one product synthesis per rating to come
+            int goldens = 500;
+            List<GoldenUtterance> gs = new ArrayList<>();
+            for (int g = 0; g < goldens; g++) {
+                GoldenUtterance gu = golden("lat-u" + g, g);
+                gs.add(gu);
+                producer.send(new ProducerRecord<>(topics.golden(), gu.utteranceId(), Json.write(gu)));
+            }
+            Instant t0 = Instant.now().minusSeconds(60);
+            for (int i = 0; i < n; i++) {
+                GoldenUtterance gu = gs.get(i % goldens);
+                Synthesis s = new Synthesis("lat-p" + i, Synthesis.Origin.PRODUCT, gu.utteranceId(), gu.text(), gu.speaker(),
+                        gu.phones(), tokens(i + 7), "bench-v1", new Synthesis.Sampling(1.0, null, null, (long) i), t0);
+                producer.send(new ProducerRecord<>(topics.synthesis(), s.synthesisId(), Json.write(s)));
+            }
+            producer.flush();
+            await(Duration.ofMinutes(5), () -> count(jdbc, "SELECT count(*) FROM syntheses") >= n
+                    && caughtUpStreams(app));
+            // the steady phase: one rating per synthesis, score 1 → one pair each
+            long start = System.nanoTime();
+            long interval = 1_000_000_000L / o.ratePerSecond();
+            for (int i = 0; i < n; i++) {
+                long due = start + i * interval;
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) {
+                    LockSupport.parkNanos(Math.min(wait, 200_000));
+                }
+                String sid = "lat-p" + i;
+                Rating r = new Rating("lat-r" + i, sid, "bench-rater", 1, Instant.now());
+                sentAt.put(pairIdLowRated(gs.get(i % goldens), sid), System.currentTimeMillis());
+                producer.send(new ProducerRecord<>(topics.ratings(), sid, Json.write(r)));
+            }
+            achievedNanos = System.nanoTime() - start;
+            producer.flush();
+            await(Duration.ofMinutes(5), () -> count(jdbc, "SELECT count(*) FROM preference_pairs") >= n);
+        }
+        long[] lat = new long[n];
+        int k = 0;
+        try (Connection c = DriverManager.getConnection(jdbc, o.user(), o.password());
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pair_id, inserted_at FROM preference_pairs WHERE source = 'golden_vs_low_rated'")) {
+            while (rs.next()) {
+                Long sent = sentAt.get(rs.getString(1));
+                if (sent != null) {
+                    lat[k++] = rs.getTimestamp(2).getTime() - sent;
+                }
+            }
+        }
+        lat = Arrays.copyOf(lat, k);
+        Arrays.sort(lat);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("target_ratings_per_s", o.ratePerSecond());
+        m.put("achieved_ratings_per_s", round(n / (achievedNanos / 1e9)));
+        m.put("ratings", n);
+        m.put("pairs_measured", k);
+        m.put("p50_ms", pct(lat, 0.50));
+        m.put("p99_ms", pct(lat, 0.99));
+        m.put("max_ms", k == 0 ? null : lat[k - 1]);
+        m.put("measured_as", "preference_pairs.inserted_at (PostgreSQL now() of the sink transaction) minus the rating's send time");
+        dropDatabase(name);
+        return m;
+    }
+
+    private static String pairIdLowRated(GoldenUtterance g, String synthesisId) {
+        return Preference.pairIdOf(Preference.Source.GOLDEN_VS_LOW_RATED, new Preference.Side(null, null, g.utteranceId()),
+                new Preference.Side(null, synthesisId, null));
+    }
+
+    // ------------------------------------------------------------------ throughput
+
+    Map<String, Object> throughput() throws Exception {
+        int n = o.throughputPairs();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rows", n);
+        List<Preference> rows = new ArrayList<>(n);
+
+        // 1. pipeline: self-play syntheses → pairs in PostgreSQL
+        String name = "bench_pipeline_" + System.currentTimeMillis();
+        String jdbc = database(name);
+        PrefTopics topics = new PrefTopics(name + ".");
+        BatchPolicy batching = new BatchPolicy(1_000_000_000, Duration.ofDays(365), Duration.ofSeconds(1));
+        PrefBuilderConfig cfg = config(name, jdbc, topics, PairingPolicy.DEFAULTS, batching);
+        PrefBuilderApp.ensureTopics(cfg);
+        Instant t0 = Instant.now().minusSeconds(60);
+        try (KafkaProducer<String, byte[]> producer = producer(5);
+             PrefBuilderApp app = PrefBuilderApp.start(cfg)) {
+            if (!app.awaitRunning(Duration.ofMinutes(2))) {
+                throw new IllegalStateException("pref-builder did not reach RUNNING");
+            }
+            List<GoldenUtterance> gs = new ArrayList<>();
+            for (int g = 0; g < n; g++) {
+                GoldenUtterance gu = golden("tp-u" + g, g);
+                gs.add(gu);
+                producer.send(new ProducerRecord<>(topics.golden(), gu.utteranceId(), Json.write(gu)));
+            }
+            producer.flush();
+            await(Duration.ofMinutes(5), () -> count(jdbc, "SELECT count(*) FROM golden_utterances") >= n && caughtUpStreams(app));
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                GoldenUtterance gu = gs.get(i);
+                Synthesis s = new Synthesis("tp-s" + i, Synthesis.Origin.SELF_PLAY, gu.utteranceId(), gu.text(), gu.speaker(),
+                        gu.phones(), tokens(i + 3), "bench-v1", new Synthesis.Sampling(1.0, null, null, (long) i), t0);
+                producer.send(new ProducerRecord<>(topics.synthesis(), s.synthesisId(), Json.write(s)));
+            }
+            producer.flush();
+            await(Duration.ofMinutes(10), () -> count(jdbc, "SELECT count(*) FROM preference_pairs") >= n);
+            double secs = (System.nanoTime() - start) / 1e9;
+            m.put("pipeline_pairs_per_s", round(n / secs));
+            m.put("pipeline_what", "self-play syntheses sent → golden_vs_synthetic pairs committed in PostgreSQL (Streams, exactly_once_v2, sink)");
+            for (int i = 0; i < n; i++) {
+                GoldenUtterance gu = gs.get(i);
+                Synthesis s = new Synthesis("tp-s" + i, Synthesis.Origin.SELF_PLAY, gu.utteranceId(), gu.text(), gu.speaker(),
+                        gu.phones(), tokens(i + 3), "bench-v1", null, t0);
+                rows.add(Pairs.goldenVsSynthetic(new PairingState.EnrichedSynthesis(s, gu)));
+            }
+        }
+        dropDatabase(name);
+
+        // 2. sink alone: the same pair records pre-loaded on the preferences topic
+        String sinkName = "bench_sink_" + System.currentTimeMillis();
+        String sinkJdbc = database(sinkName);
+        PrefTopics sinkTopics = new PrefTopics(sinkName + ".");
+        PrefBuilderConfig sinkCfg = config(sinkName, sinkJdbc, sinkTopics, PairingPolicy.DEFAULTS, batching);
+        PrefBuilderApp.ensureTopics(sinkCfg);
+        try (KafkaProducer<String, byte[]> producer = producer(5)) {
+            for (Preference p : rows) {
+                producer.send(new ProducerRecord<>(sinkTopics.preferences(), p.pairId(), Json.write(p)));
+            }
+            producer.flush();
+        }
+        long[] first = new long[2];
+        double sinkSecs;
+        long appStart = System.nanoTime();
+        try (PrefBuilderApp app = PrefBuilderApp.start(sinkCfg)) {
+            await(Duration.ofMinutes(5), () -> {
+                long c = count(sinkJdbc, "SELECT count(*) FROM preference_pairs");
+                first[0] = c;
+                first[1] = System.nanoTime();
+                return c > 0;
+            });
+            await(Duration.ofMinutes(10), () -> count(sinkJdbc, "SELECT count(*) FROM preference_pairs") >= n);
+            sinkSecs = (System.nanoTime() - first[1]) / 1e9;
+        }
+        if (n - first[0] >= n / 2) {
+            m.put("sink_pairs_per_s", round((n - first[0]) / sinkSecs));
+        } else { // the sink drained most rows before the first look: count from the app's start instead
+            m.put("sink_pairs_per_s", round(n / ((System.nanoTime() - appStart) / 1e9)));
+            m.put("sink_timing", "from the app's start (includes start-up)");
+        }
+        m.put("sink_what", "pair records already on the topic → PostgreSQL by the sink alone (INSERT … ON CONFLICT DO NOTHING, batched, one transaction per poll, then the offset commit), from the first row to the last");
+
+        // 3. baseline: plain batched INSERT of the same rows into the same table shape
+        String plain = "plain_insert_rows";
+        try (Connection c = DriverManager.getConnection(sinkJdbc + "?reWriteBatchedInserts=true", o.user(), o.password());
+             Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE " + plain + " (LIKE preference_pairs INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)");
+            c.setAutoCommit(false);
+            long start = System.nanoTime();
+            String sql = PostgresSink.UPSERT_PAIR.replace("INSERT INTO preference_pairs", "INSERT INTO " + plain)
+                    .replace("ON CONFLICT (pair_id) DO NOTHING", "");
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < rows.size(); i++) {
+                    Preference p = rows.get(i);
+                    ps.setString(1, p.pairId());
+                    ps.setString(2, p.source().wire());
+                    ps.setString(3, p.utteranceId());
+                    ps.setString(4, p.text());
+                    ps.setString(5, p.speaker());
+                    ps.setString(6, Sql.phones(p.phones()));
+                    ps.setString(7, Sql.intArray(p.chosen().tokens()));
+                    ps.setString(8, p.chosen().synthesisId());
+                    ps.setString(9, p.chosen().utteranceId());
+                    ps.setString(10, Sql.intArray(p.rejected().tokens()));
+                    ps.setString(11, p.rejected().synthesisId());
+                    ps.setString(12, p.rejected().utteranceId());
+                    ps.setString(13, p.rejectedModelVersion());
+                    ps.setString(14, null);
+                    ps.setTimestamp(15, Timestamp.from(p.createdAt()));
+                    ps.addBatch();
+                    if (i % 2000 == 1999 || i == rows.size() - 1) {
+                        ps.executeBatch();
+                        c.commit();
+                    }
+                }
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            m.put("plain_insert_rows_per_s", round(n / secs));
+            m.put("plain_what", "the same rows, plain batched INSERT (2,000 a batch, reWriteBatchedInserts, text array literals), one client, same run");
+        }
+        dropDatabase(sinkName);
+        double plainRate = ((Number) m.get("plain_insert_rows_per_s")).doubleValue();
+        m.put("sink_vs_plain", round2(((Number) m.get("sink_pairs_per_s")).doubleValue() / plainRate));
+        m.put("pipeline_vs_plain", round2(((Number) m.get("pipeline_pairs_per_s")).doubleValue() / plainRate));
+        return m;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private PrefBuilderConfig config(String name, String jdbc, PrefTopics topics, PairingPolicy p, BatchPolicy b) {
+        return PrefBuilderConfig.of(o.bootstrapServers(), jdbc, o.user(), o.password(), o.stateDir().resolve(name))
+                .withTopics(topics).withIds(name + "-app", name + "-sink", "bench").withPolicies(p, b);
+    }
+
+    private KafkaProducer<String, byte[]> producer(int lingerMs) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, Integer.toString(lingerMs));
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private String database(String name) throws SQLException {
+        try (Connection c = DriverManager.getConnection(o.adminJdbcUrl(), o.user(), o.password());
+             Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        }
+        String base = o.adminJdbcUrl();
+        return base.substring(0, base.lastIndexOf('/') + 1) + name;
+    }
+
+    private void dropDatabase(String name) {
+        try (Connection c = DriverManager.getConnection(o.adminJdbcUrl(), o.user(), o.password());
+             Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        } catch (SQLException ignored) {
+            // best effort: the bench home is deleted afterwards anyway
+        }
+    }
+
+    private long count(String jdbc, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbc, o.user(), o.password());
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Whether the app's Streams consumer has caught up with its inputs (end offsets committed). */
+    private boolean caughtUpStreams(PrefBuilderApp app) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", o.bootstrapServers());
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            var committed = admin.listConsumerGroupOffsets(app.config().applicationId()).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ask = new HashMap<>();
+            for (var d : admin.describeTopics(app.config().topics().inputs()).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
+                d.partitions().forEach(tp -> ask.put(new org.apache.kafka.common.TopicPartition(d.name(), tp.partition()),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            }
+            for (var e : admin.listOffsets(ask).all().get(10, TimeUnit.SECONDS).entrySet()) {
+                var c = committed.get(e.getKey());
+                if (e.getValue().offset() > 0 && (c == null || c.offset() < e.getValue().offset())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    private static void await(Duration timeout, Check check) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!check.ok()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("bench timed out after " + timeout);
+            }
+            Thread.sleep(20); // polling PostgreSQL with a deadline
+        }
+    }
+
+    static GoldenUtterance golden(String id, int i) {
+        return new GoldenUtterance(id, "bench sentence number " + i, "slt",
+                List.of(new PhoneFrames("pau", 10), new PhoneFrames("b", 40), new PhoneFrames("eh", 50)),
+                tokens(i), new CodecSpec("codec2", "3200"), GoldenUtterance.Split.TRAIN, "bench");
+    }
+
+    static int[][] tokens(int seed) {
+        int[][] t = new int[3][100];
+        for (int cb = 0; cb < 3; cb++) {
+            for (int f = 0; f < 100; f++) {
+                t[cb][f] = (seed * 131 + cb * 17 + f * 7) & 511;
+            }
+        }
+        return t;
+    }
+
+    private static Long pct(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return null;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    private static double round2(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}
