@@ -54,7 +54,7 @@ final class PretrainCommand implements Callable<Integer> {
             + "result depends on it (parallel reductions add in another order): same seed + corpus + threads = same checksum.")
     int threads;
 
-    @Option(names = "--nar-steps", defaultValue = "0", description = "Extra NAR-only steps after the joint AR + NAR steps "
+    @Option(names = "--nar-steps", defaultValue = "300", description = "Extra NAR-only steps after the joint AR + NAR steps "
             + "(the NAR learns the fine codebooks more slowly than the AR its coarse fields; default: ${DEFAULT-VALUE}).")
     int narSteps;
 
