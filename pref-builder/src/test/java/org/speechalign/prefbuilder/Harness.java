@@ -61,6 +61,10 @@ final class Harness implements AutoCloseable {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, rt.kafka().bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        // Test input only: the topology drops exact repeats, and an idempotent producer here was
+        // seen failing with OutOfOrderSequenceException against the in-process broker.
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
