@@ -50,7 +50,7 @@ public final class AlignCommand implements Callable<Integer> {
     @Option(names = "--train-base", description = "instead of --base: first train a small AR model (d 64) here for STEPS supervised steps (demos without pretrain)")
     Integer trainBase;
 
-    @Option(names = "--corpus", defaultValue = "corpus/builtin-v1", description = "golden corpus directory (default: ${DEFAULT-VALUE})")
+    @Option(names = "--corpus", defaultValue = "corpus/builtin-v2", description = "golden corpus directory (default: ${DEFAULT-VALUE})")
     Path corpus;
 
     @Option(names = "--synthetic", description = "use N synthetic utterances instead of the corpus (as ./speechalign pretrain --synthetic N)")

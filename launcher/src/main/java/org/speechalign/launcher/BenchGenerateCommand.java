@@ -34,7 +34,7 @@ final class BenchGenerateCommand implements Callable<Integer> {
     @Option(names = "--model", description = "Model archive, sha256 or reference (default: base if it exists, else an untrained model of the default shape).")
     String model;
 
-    @Option(names = "--corpus", paramLabel = "DIR", description = "Golden corpus folder (default: the built-in corpus/builtin-v1; synthetic utterances if absent).") Path corpus;
+    @Option(names = "--corpus", paramLabel = "DIR", description = "Golden corpus folder (default: the built-in corpus/builtin-v2; synthetic utterances if absent).") Path corpus;
 
     @Option(names = "--utterances", defaultValue = "16", description = "Utterances per measurement (default: ${DEFAULT-VALUE}).")
     int utterances;

@@ -37,10 +37,10 @@ public final class CorpusBuildCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})", defaultValue = "corpus/builtin-v1")
+    @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})", defaultValue = "corpus/builtin-v2")
     Path out;
 
-    @Option(names = "--voices", split = ",", description = "flite voices, comma-separated (default: slt,rms,awb,kal16)")
+    @Option(names = "--voices", split = ",", description = "flite voices, comma-separated (default: slt,rms,kal16)")
     List<String> voices = new ArrayList<>(Flite.DEFAULT_VOICES);
 
     @Option(names = "--limit", description = "only the first N sentences of the lists (0 = all; default: ${DEFAULT-VALUE})", defaultValue = "0")
@@ -49,7 +49,7 @@ public final class CorpusBuildCommand implements Callable<Integer> {
     @Option(names = "--sentences", description = "folder of the sentence lists (default: ${DEFAULT-VALUE})", defaultValue = "corpus/sentences")
     Path sentencesDir;
 
-    @Option(names = "--corpus-version", description = "corpus version recorded in every utterance (default: ${DEFAULT-VALUE})", defaultValue = "builtin-v1")
+    @Option(names = "--corpus-version", description = "corpus version recorded in every utterance (default: ${DEFAULT-VALUE})", defaultValue = "builtin-v2")
     String corpusVersion;
 
     @Option(names = "--threads", description = "worker threads, at most 2 (default: ${DEFAULT-VALUE})", defaultValue = "2")

@@ -7,7 +7,7 @@ import org.speechalign.corpus.CorpusFile;
 
 /** Loads a corpus folder for commands: the given one, or the built-in corpus. */
 final class CorpusFiles {
-    static final Path BUILTIN = Path.of("corpus", "builtin-v1");
+    static final Path BUILTIN = Path.of("corpus", "builtin-v2");
 
     private CorpusFiles() {}
 

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
                 "Kafka: --bootstrap-servers or KAFKA_BOOTSTRAP_SERVERS (the embedded broker of `serve --embedded` is 127.0.0.1:19092)."})
 final class CorpusPublishCommand implements Callable<Integer> {
 
-    @Option(names = "--corpus", defaultValue = "corpus/builtin-v1", description = "corpus folder (default: ${DEFAULT-VALUE})")
+    @Option(names = "--corpus", defaultValue = "corpus/builtin-v2", description = "corpus folder (default: ${DEFAULT-VALUE})")
     Path corpus;
 
     @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS)")

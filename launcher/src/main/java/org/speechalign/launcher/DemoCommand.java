@@ -88,7 +88,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--gate-held-out", defaultValue = "100", description = "held-out utterances the gate compares on (default ${DEFAULT-VALUE})")
     int gateHeldOut;
 
-    @Option(names = "--corpus", defaultValue = "corpus/builtin-v1", description = "golden corpus folder (default ${DEFAULT-VALUE})")
+    @Option(names = "--corpus", defaultValue = "corpus/builtin-v2", description = "golden corpus folder (default ${DEFAULT-VALUE})")
     Path corpusDir;
 
     @Option(names = "--out", defaultValue = "out", description = "report folder (default ${DEFAULT-VALUE})")

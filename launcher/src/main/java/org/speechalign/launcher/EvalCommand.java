@@ -44,7 +44,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--split", defaultValue = "test", description = "Split to evaluate on: train, dev or test (default ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--corpus", paramLabel = "DIR", description = "Corpus folder (default: the built-in corpus/builtin-v1).")
+    @Option(names = "--corpus", paramLabel = "DIR", description = "Corpus folder (default: the built-in corpus/builtin-v2).")
     Path corpus;
 
     @Option(names = "--limit", defaultValue = "0", description = "Only the first N utterances of the split (0: all).")

@@ -12,14 +12,14 @@ final class TrainingData {
 
     private TrainingData() {}
 
-    static final List<String> SYNTHETIC_SPEAKERS = List.of("slt", "rms", "awb", "kal16");
+    static final List<String> SYNTHETIC_SPEAKERS = List.of("slt", "rms", "kal16");
 
     /** Synthetic utterances shaped like the codec2 3200 corpus (for benchmarks without a corpus). */
     static List<Utterance> synthetic(int count, long seed) {
         return SyntheticCorpus.generate(count, seed, SYNTHETIC_SPEAKERS, CoarseLayout.CODEC2_3200, 10, 400, 20, 40);
     }
 
-    /** Every utterance of a golden corpus folder (null: the built-in corpus/builtin-v1), all splits. */
+    /** Every utterance of a golden corpus folder (null: the built-in corpus/builtin-v2), all splits. */
     static List<Utterance> corpus(Path dir) {
         return CorpusFiles.load(dir).utterances();
     }

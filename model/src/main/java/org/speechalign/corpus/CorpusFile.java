@@ -20,6 +20,8 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +30,18 @@ import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.speechalign.codec.Codec;
+import org.speechalign.codec.Codec2Codec;
 
 /**
  * The golden corpus on disk: a folder with
  * <ul>
- *   <li>{@value #DATA_FILE}: gzip JSON Lines, one utterance a line, with exactly the fields of a
- *       {@code speech.golden.v1} event — {@code utterance_id, text, speaker, phones
- *       [{symbol, frames}], tokens [codebook][frame], codec {name, mode}, split, corpus_version};</li>
+ *   <li>{@value #DATA_FILE}: gzip JSON Lines, one utterance a line, with the fields of a
+ *       {@code speech.golden.v1} event in its order — {@code utterance_id, text, speaker, phones
+ *       [{symbol, frames}], codec2_frames, codec {name, mode}, split, corpus_version} — except that
+ *       the tokens are stored as {@code codec2_frames}: the base64 of codec2 3200's own bit stream
+ *       (8 bytes a 20 ms frame, what {@code c2enc} writes and {@code c2dec} plays), a third of the
+ *       size of the tokens as JSON numbers; {@link Codec2Codec#fromBits} gives the tokens back
+ *       exactly;</li>
  *   <li>{@value #MANIFEST_FILE}: format version, corpus version, counts (by split, speaker,
  *       split × speaker, sentences by split), codec (name, mode, sample rate, frames/s, codebook
  *       sizes), the sha256 of the data file and of its uncompressed content, and the caller's
@@ -48,12 +55,17 @@ import org.speechalign.codec.Codec;
  */
 public final class CorpusFile {
     public static final String FORMAT = "speechalign-golden-corpus";
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
+    /** The only codec whose bit stream a corpus file can hold. */
+    private static final String CODEC_NAME = "codec2";
+    private static final String CODEC_MODE = "3200";
     public static final String DATA_FILE = "golden.jsonl.gz";
     public static final String MANIFEST_FILE = "MANIFEST.json";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final JsonFactory FACTORY = new JsonFactory();
+    private static final Base64.Encoder BASE64 = Base64.getEncoder();
+    private static final Base64.Decoder BASE64_DECODER = Base64.getDecoder();
 
     private CorpusFile() {
     }
@@ -88,6 +100,10 @@ public final class CorpusFile {
             if (!ids.add(u.utteranceId())) throw new IllegalArgumentException("duplicate utterance id " + u.utteranceId());
             if (!u.corpusVersion().equals(corpusVersion)) {
                 throw new IllegalArgumentException(u.utteranceId() + " has corpus version " + u.corpusVersion() + ", not " + corpusVersion);
+            }
+            if (!u.codecName().equals(CODEC_NAME) || !u.codecMode().equals(CODEC_MODE)) {
+                throw new IllegalArgumentException(u.utteranceId() + ": a corpus file holds codec2 3200 bit streams, not "
+                        + u.codecName() + " " + u.codecMode());
             }
             if (!u.codecName().equals(codec.name()) || !u.codecMode().equals(codec.mode())) {
                 throw new IllegalArgumentException(u.utteranceId() + " was encoded with " + u.codecName() + " " + u.codecMode());
@@ -206,7 +222,7 @@ public final class CorpusFile {
         return Corpora.hex(d.digest());
     }
 
-    /** One record, fields in the order of the speech.golden.v1 schema. */
+    /** One record, fields in the order of the speech.golden.v1 schema, tokens as {@code codec2_frames}. */
     public static void writeRecord(Utterance u, OutputStream out) throws IOException {
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
@@ -222,9 +238,11 @@ public final class CorpusFile {
                 g.writeEndObject();
             }
             g.writeEndArray();
-            g.writeArrayFieldStart("tokens");
-            for (int[] codebook : u.tokens()) g.writeArray(codebook, 0, codebook.length);
-            g.writeEndArray();
+            byte[] bits = Codec2Codec.toBits(u.tokens());
+            if (!Arrays.deepEquals(Codec2Codec.fromBits(bits), u.tokens())) {
+                throw new IllegalArgumentException(u.utteranceId() + ": tokens are not codec2 3200 frames (they do not survive bit packing)");
+            }
+            g.writeStringField("codec2_frames", BASE64.encodeToString(bits));
             g.writeObjectFieldStart("codec");
             g.writeStringField("name", u.codecName());
             g.writeStringField("mode", u.codecMode());
@@ -238,14 +256,15 @@ public final class CorpusFile {
     public static Utterance parseRecord(JsonNode n) {
         List<Phone> phones = new ArrayList<>();
         for (JsonNode p : required(n, "phones")) phones.add(new Phone(required(p, "symbol").asText(), required(p, "frames").asInt()));
-        JsonNode t = required(n, "tokens");
-        int[][] tokens = new int[t.size()][];
-        for (int c = 0; c < t.size(); c++) {
-            JsonNode row = t.get(c);
-            tokens[c] = new int[row.size()];
-            for (int f = 0; f < row.size(); f++) tokens[c][f] = row.get(f).asInt();
-        }
         JsonNode codec = required(n, "codec");
+        if (!CODEC_NAME.equals(required(codec, "name").asText()) || !CODEC_MODE.equals(required(codec, "mode").asText())) {
+            throw new IllegalArgumentException("codec " + codec + ": a corpus file holds codec2 3200 bit streams only");
+        }
+        byte[] bits = BASE64_DECODER.decode(required(n, "codec2_frames").asText());
+        if (bits.length % Codec2Codec.BYTES_PER_FRAME != 0) {
+            throw new IllegalArgumentException("codec2_frames has " + bits.length + " bytes, not a whole number of 8-byte frames");
+        }
+        int[][] tokens = Codec2Codec.fromBits(bits);
         return new Utterance(required(n, "utterance_id").asText(), required(n, "text").asText(), required(n, "speaker").asText(),
                 phones, tokens, required(codec, "name").asText(), required(codec, "mode").asText(),
                 Split.fromWire(required(n, "split").asText()), required(n, "corpus_version").asText());

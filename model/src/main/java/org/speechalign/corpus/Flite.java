@@ -33,8 +33,11 @@ import org.speechalign.audio.Wav;
  * reproduce.
  */
 public final class Flite {
-    /** The voices the built-in corpus uses: distinct speakers shipped in Debian's flite. */
-    public static final List<String> DEFAULT_VOICES = List.of("slt", "rms", "awb", "kal16");
+    /**
+     * The voices the built-in corpus uses: three distinct speakers shipped in Debian's flite (one
+     * female, two male). awb is left out to keep the committed corpus a few MB.
+     */
+    public static final List<String> DEFAULT_VOICES = List.of("slt", "rms", "kal16");
 
     private static final Pattern TIMED_PHONE = Pattern.compile("([A-Za-z_]+[0-9]*):([0-9]+(?:\\.[0-9]+)?)");
     private static final long TIMEOUT_SECONDS = 60;

@@ -14,10 +14,10 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The committed corpus at corpus/builtin-v1 (repository root): checksum, counts, split invariants. */
+/** The committed corpus at corpus/builtin-v2 (repository root): checksum, counts, split invariants. */
 class BuiltinCorpusTest {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    static final Path DIR = ROOT.resolve("corpus/builtin-v1");
+    static final Path DIR = ROOT.resolve("corpus/builtin-v2");
     static CorpusFile.Corpus corpus;
 
     @BeforeAll
@@ -28,7 +28,7 @@ class BuiltinCorpusTest {
     @Test
     void dataFileMatchesItsManifest() throws Exception {
         assertEquals(corpus.manifest().get("data_sha256").asText(), CorpusFile.sha256(DIR.resolve(CorpusFile.DATA_FILE)));
-        assertEquals("builtin-v1", corpus.version());
+        assertEquals("builtin-v2", corpus.version());
         assertEquals("codec2", corpus.manifest().at("/codec/name").asText());
         assertEquals("3200", corpus.manifest().at("/codec/mode").asText());
     }
@@ -55,7 +55,7 @@ class BuiltinCorpusTest {
         for (Utterance u : all) {
             bySpeaker.merge(u.speaker(), 1, Integer::sum);
             bySplit.merge(u.split().wireName(), 1, Integer::sum);
-            assertEquals("builtin-v1", u.corpusVersion());
+            assertEquals("builtin-v2", u.corpusVersion());
             assertEquals(11, u.tokens().length);
         }
         assertTrue(bySpeaker.size() >= 3, "speakers " + bySpeaker);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,7 +107,12 @@ class CorpusFileTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         CorpusFile.writeRecord(built.get(0), out);
         List<String> fields = new ArrayList<>();
-        new ObjectMapper().readTree(out.toByteArray()).fieldNames().forEachRemaining(fields::add);
-        assertEquals(List.of("utterance_id", "text", "speaker", "phones", "tokens", "codec", "split", "corpus_version"), fields);
+        JsonNode record = new ObjectMapper().readTree(out.toByteArray());
+        record.fieldNames().forEachRemaining(fields::add);
+        assertEquals(List.of("utterance_id", "text", "speaker", "phones", "codec2_frames", "codec", "split", "corpus_version"), fields);
+        // the tokens travel as codec2's own bit stream, 8 bytes a frame
+        byte[] bits = Base64.getDecoder().decode(record.get("codec2_frames").asText());
+        assertEquals(built.get(0).frameCount() * Codec2Codec.BYTES_PER_FRAME, bits.length);
+        assertArrayEquals(Codec2Codec.toBits(built.get(0).tokens()), bits);
     }
 }
