@@ -300,9 +300,10 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (have >= corpus.size()) return;
         try (ProgressBar pb = new ProgressBar("golden_utterances", corpus.size())) {
-            for (Utterance u : corpus) {
-                golden.insert(TinySetup.event(u));
-                pb.step();
+            for (int from = 0; from < corpus.size(); from += 500) {
+                List<Utterance> chunk = corpus.subList(from, Math.min(corpus.size(), from + 500));
+                golden.insertAll(chunk.stream().map(TinySetup::event).toList());
+                pb.stepBy(chunk.size());
             }
         }
     }
@@ -374,8 +375,8 @@ final class DemoCommand implements Callable<Integer> {
         try (ProgressBar pb = new ProgressBar(task, dpoSteps)) {
             while (true) {
                 try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                        "SELECT b.status, b.result_version, b.error, b.steps, b.first_loss, b.last_loss, b.last_reward_accuracy, b.pair_count "
-                                + "FROM training_metrics_per_batch b WHERE b.batch_id = ?")) {
+                        "SELECT v.status, v.result_version, b.error, v.steps, v.first_loss, v.last_loss, v.last_reward_accuracy, v.pair_count "
+                                + "FROM training_metrics_per_batch v JOIN training_batches b USING (batch_id) WHERE v.batch_id = ?")) {
                     ps.setString(1, batch);
                     try (ResultSet rs = ps.executeQuery()) {
                         if (rs.next()) {

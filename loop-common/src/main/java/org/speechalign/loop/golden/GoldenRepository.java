@@ -24,6 +24,7 @@ import org.speechalign.corpus.Utterance;
  * {@link #heldOut} returns test utterances only (evaluation).
  */
 public final class GoldenRepository {
+    private static final int INSERT_CHUNK = 200;
 
     private static final TypeReference<List<PhoneFrames>> PHONES = new TypeReference<>() {};
     private static final String COLUMNS = "utterance_id, text, speaker, phones::text, tokens, codec_name, codec_mode, split, corpus_version";
@@ -57,19 +58,39 @@ public final class GoldenRepository {
 
     /** Idempotent insert (the first version of an id wins), as pref-builder's sink writes them. */
     public void insert(GoldenUtterance g) throws SQLException {
+        insertAll(List.of(g));
+    }
+
+    /** {@link #insert} for many, in one transaction per {@value #INSERT_CHUNK} rows. */
+    public void insertAll(List<GoldenUtterance> utterances) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO golden_utterances (utterance_id, text, speaker, phones, tokens, codec_name, "
                      + "codec_mode, split, corpus_version) VALUES (?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?) ON CONFLICT (utterance_id) DO NOTHING")) {
-            ps.setString(1, g.utteranceId());
-            ps.setString(2, g.text());
-            ps.setString(3, g.speaker());
-            ps.setString(4, Json.writeString(g.phones()));
-            ps.setArray(5, intArray2(c, g.tokens()));
-            ps.setString(6, g.codec().name());
-            ps.setString(7, g.codec().mode());
-            ps.setString(8, g.split().wire());
-            ps.setString(9, g.corpusVersion());
-            ps.executeUpdate();
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                for (int from = 0; from < utterances.size(); from += INSERT_CHUNK) {
+                    for (GoldenUtterance g : utterances.subList(from, Math.min(utterances.size(), from + INSERT_CHUNK))) {
+                        ps.setString(1, g.utteranceId());
+                        ps.setString(2, g.text());
+                        ps.setString(3, g.speaker());
+                        ps.setString(4, Json.writeString(g.phones()));
+                        ps.setArray(5, intArray2(c, g.tokens()));
+                        ps.setString(6, g.codec().name());
+                        ps.setString(7, g.codec().mode());
+                        ps.setString(8, g.split().wire());
+                        ps.setString(9, g.corpusVersion());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                    c.commit();
+                }
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
         }
     }
 
