@@ -45,6 +45,7 @@ import org.speechalign.feedback.FeedbackService;
 import org.speechalign.loop.golden.GoldenRepository;
 import org.speechalign.loop.golden.TinySetup;
 import org.speechalign.loop.registry.ModelRegistry;
+import org.speechalign.loop.store.DirectoryModelStore;
 import org.speechalign.migrations.Migrations;
 import org.speechalign.synth.SelfPlay;
 import org.speechalign.synth.SynthService;
@@ -88,6 +89,14 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--gate-held-out", defaultValue = "100", description = "held-out utterances the gate compares on (default ${DEFAULT-VALUE})")
     int gateHeldOut;
 
+    @Option(names = "--eval-utterances", defaultValue = "30", description = "held-out test utterances each model is measured on "
+            + "(WER, similarity, MCD, gap classifier; default ${DEFAULT-VALUE})")
+    int evalUtterances;
+
+    @Option(names = "--gap-train", defaultValue = "60", description = "train utterances the golden-vs-synthetic classifier learns from "
+            + "(default ${DEFAULT-VALUE})")
+    int gapTrain;
+
     @Option(names = "--corpus", defaultValue = "corpus/builtin-v2", description = "golden corpus folder (default ${DEFAULT-VALUE})")
     Path corpusDir;
 
@@ -113,7 +122,7 @@ final class DemoCommand implements Callable<Integer> {
 
     record Row(int iteration, String version, String status, long pairs, String pairsBySource, Double firstLoss, Double lastLoss,
                Double rewardAccuracy, Double gateMean, Double gateLow, Double gateHigh, double meanRating, double durationError,
-               Double swapSeconds, double seconds) {
+               Double swapSeconds, double seconds, DemoEvaluation.Measures measures) {
     }
 
     @Override
@@ -206,17 +215,24 @@ final class DemoCommand implements Callable<Integer> {
                 speak(synthUrl, synthKey, u, report.resolve("audio").resolve(u.utteranceId() + "-base.wav"));
             }
 
-            // 6. the loop
+            // 6. the base model's measures, then the loop
+            DirectoryModelStore store = new DirectoryModelStore(dir.resolve("models").resolve("store"));
+            List<Row> rows = new ArrayList<>();
+            DemoEvaluation evaluation = new DemoEvaluation(codec, corpus, evalUtterances, gapTrain);
+            printHeader();
+            long tb = System.nanoTime();
+            DemoEvaluation.Measures baseMeasures = measure(evaluation, base, "base");
+            rows.add(new Row(0, baseVersion, "base", 0, "", null, null, null, null, null, null, Double.NaN, Double.NaN, null,
+                    (System.nanoTime() - tb) / 1e9, baseMeasures));
+            printRow(rows.get(0));
             Properties pp = new Properties();
             pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, rt.kafka().bootstrapServers());
             pp.put(ProducerConfig.ACKS_CONFIG, "all");
-            List<Row> rows = new ArrayList<>();
             Map<Integer, List<double[]>> curves = new LinkedHashMap<>();
             Random rng = new Random(seed);
             double[] raterBias = new double[raters];
             for (int r = 0; r < raters; r++) raterBias[r] = rng.nextGaussian() * 0.3;
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer())) {
-                printHeader();
+            try (evaluation; KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer())) {
                 String serving = baseVersion;
                 for (int it = 1; it <= iterations; it++) {
                     long ti = System.nanoTime();
@@ -241,11 +257,12 @@ final class DemoCommand implements Callable<Integer> {
                         serving = version;
                     }
                     curves.put(it, curve(ds, batch));
+                    DemoEvaluation.Measures measures = measure(evaluation, store.fetch(v.artifactUri(), v.artifactSha256()), "iter " + it);
                     Map<String, Double> m = v.metrics();
                     Row row = new Row(it, version, v.status().name().toLowerCase(Locale.ROOT), (long) b.get("pairs"), (String) b.get("by_source"),
                             (Double) b.get("first_loss"), (Double) b.get("last_loss"), (Double) b.get("accuracy"),
                             m.get("gate_delta_mean"), m.get("gate_delta_ci_low"), m.get("gate_delta_ci_high"), rating[0], rating[1], swap,
-                            (System.nanoTime() - ti) / 1e9);
+                            (System.nanoTime() - ti) / 1e9, measures);
                     rows.add(row);
                     printRow(row);
                 }
@@ -437,20 +454,38 @@ final class DemoCommand implements Callable<Integer> {
         throw new UserFacingException("synth-service did not swap to " + version + " within 120 s");
     }
 
+    /** Measures one model with a progress bar over its held-out utterances. */
+    static DemoEvaluation.Measures measure(DemoEvaluation evaluation, Path archive, String what) {
+        try (ProgressBar pb = new ProgressBar(what + " eval", evaluation.heldOutUtterances())) {
+            return evaluation.measure(archive, what, r -> pb.step());
+        }
+    }
+
     static void printHeader() {
         System.out.println();
         System.out.printf("%-4s %-34s %-9s %-28s %-15s %-6s %-30s %-7s %-7s %-6s %s%n", "iter", "version", "gate", "pairs by source",
-                "DPO loss", "acc", "gate Δ NLL/token [95% CI]", "rating", "dur.err", "swap s", "WER / SIM / MCD / gap acc.");
+                "DPO loss", "acc", "gate Δ NLL/token [95% CI]", "rating", "dur.err", "swap s",
+                "WER [95% CI] / speaker sim. / MCD dB / gap classifier acc.");
     }
 
     static void printRow(Row r) {
-        System.out.printf(Locale.ROOT, "%-4d %-34s %-9s %-28s %-15s %-6s %-30s %-7.2f %-7.3f %-6s %s%n", r.iteration(), r.version(), r.status(),
+        System.out.printf(Locale.ROOT, "%-4d %-34s %-9s %-28s %-15s %-6s %-30s %-7s %-7s %-6s %s%n", r.iteration(), r.version(), r.status(),
                 r.pairsBySource(), f(r.firstLoss()) + "→" + f(r.lastLoss()), f(r.rewardAccuracy()),
-                f(r.gateMean()) + " [" + f(r.gateLow()) + ", " + f(r.gateHigh()) + "]", r.meanRating(), r.durationError(),
-                r.swapSeconds() == null ? "—" : String.format(Locale.ROOT, "%.2f", r.swapSeconds()), "not measured (demo does not call eval yet)");
+                f(r.gateMean()) + " [" + f(r.gateLow()) + ", " + f(r.gateHigh()) + "]", f(r.meanRating(), 2), f(r.durationError(), 3),
+                r.swapSeconds() == null ? "—" : String.format(Locale.ROOT, "%.2f", r.swapSeconds()), measures(r.measures()));
+    }
+
+    static String measures(DemoEvaluation.Measures m) {
+        var w = m.report().wer();
+        return String.format(Locale.ROOT, "%.1f %% [%.1f, %.1f] / %.3f / %.2f / %.1f %%", 100 * w.value(), 100 * w.low(), 100 * w.high(),
+                m.report().similarity().value(), m.report().mcdDb().value(), 100 * m.gap().heldOut().accuracy());
     }
 
     static String f(Double d) {
-        return d == null ? "—" : String.format(Locale.ROOT, "%.3f", d);
+        return f(d, 3);
+    }
+
+    static String f(Double d, int decimals) {
+        return d == null || d.isNaN() ? "—" : String.format(Locale.ROOT, "%." + decimals + "f", d);
     }
 }

@@ -31,24 +31,39 @@ final class DemoReport {
                 .append("phone-duration error against the golden utterance (d = mean |ln((synth+1)/(golden+1))| over phones; score = 5 − 4·min(1, d/0.8) ")
                 .append("+ rater bias N(0,0.3) + noise N(0,0.6), rounded to 1..5). No person listened.")
                 .append(prefBuilder ? "" : " Pairs and batches were written by the demo as pref-builder would (pref-builder not in this build).")
-                .append(" WER, speaker similarity, MCD and the gap classifier were not measured: the demo does not call the evaluation harness yet.</p>");
+                .append("</p><p>Every model (the base, then each iteration's DPO result, promoted or not) is measured by the evaluation harness")
+                .append(" of <code>./speechalign eval</code> on the same held-out test utterances: WER (Vosk) with a 95 % bootstrap interval, speaker")
+                .append(" similarity, MCD against golden speech, and the held-out accuracy of a classifier telling golden from synthetic coarse")
+                .append(" sequences (50 % = no distribution gap).</p>");
         h.append("<h2>Iterations</h2><table><tr><th>iter</th><th>version</th><th>gate</th><th>pairs by source</th><th>DPO loss first→last</th>")
-                .append("<th>reward acc.</th><th>gate Δ NLL/token [95% CI]</th><th>mean simulated rating</th><th>duration error</th><th>swap s</th><th>s</th></tr>");
+                .append("<th>reward acc.</th><th>gate Δ NLL/token [95% CI]</th><th>mean simulated rating</th><th>duration error</th><th>swap s</th>")
+                .append("<th>WER [95% CI]</th><th>speaker sim.</th><th>MCD dB</th><th>gap classifier acc.</th><th>s</th></tr>");
         for (DemoCommand.Row r : rows) {
             h.append(String.format(Locale.ROOT, "<tr><td>%d</td><td><code>%s</code></td><td>%s</td><td>%s</td><td>%s → %s</td><td class=n>%s</td>"
-                            + "<td>%s [%s, %s]</td><td class=n>%.2f</td><td class=n>%.3f</td><td class=n>%s</td><td class=n>%.0f</td></tr>",
+                            + "<td>%s [%s, %s]</td><td class=n>%s</td><td class=n>%s</td><td class=n>%s</td>"
+                            + "<td>%.1f %% [%.1f, %.1f]</td><td class=n>%.3f</td><td class=n>%.2f</td><td class=n>%.1f %%</td><td class=n>%.0f</td></tr>",
                     r.iteration(), esc(r.version()), r.status(), esc(r.pairsBySource()), DemoCommand.f(r.firstLoss()), DemoCommand.f(r.lastLoss()),
                     DemoCommand.f(r.rewardAccuracy()), DemoCommand.f(r.gateMean()), DemoCommand.f(r.gateLow()), DemoCommand.f(r.gateHigh()),
-                    r.meanRating(), r.durationError(), r.swapSeconds() == null ? "—" : String.format(Locale.ROOT, "%.2f", r.swapSeconds()), r.seconds()));
+                    DemoCommand.f(r.meanRating(), 2), DemoCommand.f(r.durationError(), 3),
+                    r.swapSeconds() == null ? "—" : String.format(Locale.ROOT, "%.2f", r.swapSeconds()),
+                    100 * r.measures().report().wer().value(), 100 * r.measures().report().wer().low(), 100 * r.measures().report().wer().high(),
+                    r.measures().report().similarity().value(), r.measures().report().mcdDb().value(),
+                    100 * r.measures().gap().heldOut().accuracy(), r.seconds()));
         }
         h.append("</table>");
         h.append("<h2>Plots</h2>");
         List<double[]> rating = new ArrayList<>();
         List<double[]> err = new ArrayList<>();
+        List<double[]> wer = new ArrayList<>();
+        List<double[]> gap = new ArrayList<>();
         for (DemoCommand.Row r : rows) {
-            rating.add(new double[] {r.iteration(), r.meanRating()});
-            err.add(new double[] {r.iteration(), r.durationError()});
+            if (!Double.isNaN(r.meanRating())) rating.add(new double[] {r.iteration(), r.meanRating()});
+            if (!Double.isNaN(r.durationError())) err.add(new double[] {r.iteration(), r.durationError()});
+            wer.add(new double[] {r.iteration(), 100 * r.measures().report().wer().value()});
+            gap.add(new double[] {r.iteration(), 100 * r.measures().gap().heldOut().accuracy()});
         }
+        h.append(svg("held-out WER % per model (0 = base)", List.of(wer), List.of("WER %"), "iteration"));
+        h.append(svg("golden-vs-synthetic classifier accuracy % (50 = no gap)", List.of(gap), List.of("accuracy %"), "iteration"));
         h.append(svg("mean simulated rating of the self-play samples per iteration", List.of(rating), List.of("rating"), "iteration"));
         h.append(svg("phone-duration error of the self-play samples per iteration", List.of(err), List.of("duration error"), "iteration"));
         List<List<double[]>> loss = new ArrayList<>();
