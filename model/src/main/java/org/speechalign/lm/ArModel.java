@@ -120,7 +120,11 @@ public final class ArModel extends LmBlock {
             offsets[i] = o;
             o += parts[i].getShape().get(0);
         }
-        return new StepTable(NDArrays.concat(new NDList(parts), 0), offsets);
+        NDArray table = NDArrays.concat(new NDList(parts), 0);
+        // an op's result belongs to its first operand's manager, here the model's (a parameter):
+        // without this, every generation would leave its table behind for the model's lifetime
+        table.attach(m);
+        return new StepTable(table, offsets);
     }
 
     static final int FIELDS = 8;

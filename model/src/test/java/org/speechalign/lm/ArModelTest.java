@@ -2,6 +2,7 @@ package org.speechalign.lm;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
@@ -120,6 +121,24 @@ class ArModelTest {
             }
             GenerationRequest other = new GenerationRequest(reqs.get(0).speaker(), reqs.get(0).phones(), 12345);
             assertNotEquals(batch.get(0), g.generate(m, List.of(other), s, true).get(0), "another seed, other tokens");
+        }
+    }
+
+    @Test
+    void generationLeavesNothingBehindInTheModelsManager() {
+        LmConfig c = Tiny.config();
+        try (NDManager m = NDManager.newBaseManager()) {
+            ArModel model = Tiny.ar(m, c, 4);
+            List<GenerationRequest> reqs = requests(Tiny.corpus(3, 11));
+            ArGenerator g = new ArGenerator(model);
+            g.generate(m, reqs, SamplingConfig.DEFAULT, true); // first use may initialise lazily
+            int before = ((BaseNDManager) m).getManagedArrays().size();
+            for (int i = 0; i < 5; i++) {
+                g.generate(m, reqs, SamplingConfig.DEFAULT, true);
+                g.generate(m, reqs, SamplingConfig.DEFAULT, false);
+            }
+            // a long-lived serving model generates millions of times: no array may outlive its call
+            assertEquals(before, ((BaseNDManager) m).getManagedArrays().size());
         }
     }
 
