@@ -66,6 +66,19 @@ class DpoTrainerTest {
     }
 
     @Test
+    void stepsLeaveNothingBehindInTheModelsManager() {
+        try (CodecLm m = Fixtures.model(9)) {
+            PairSequences seqs = new PairSequences(m.config(), pairs(m, 10));
+            ReferenceLogProbs ref = DpoTrainer.reference(m, seqs, 8);
+            java.util.Map<Integer, Integer> arrays = new java.util.HashMap<>();
+            new DpoTrainer(config(12)).onStep((step, metrics) ->
+                    arrays.put(step, ((ai.djl.ndarray.BaseNDManager) m.manager()).getManagedArrays().size())).train(m, seqs, ref);
+            // after the optimiser's state exists (step 2), a step adds nothing that outlives it
+            assertEquals(arrays.get(2), arrays.get(12), "arrays in the model's manager by step: " + arrays);
+        }
+    }
+
+    @Test
     void precomputedReferenceMatchesAReferenceRunEveryStepAndRunsAreSeeded() throws Exception {
         Path archive;
         List<PreferencePair> ps;
