@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
                 + "resumes an interrupted run; writes SPEECHALIGN_HOME/models/<sha256>.salm and the reference 'base'.")
 final class PretrainCommand implements Callable<Integer> {
 
-    @Option(names = "--corpus", paramLabel = "DIR", description = "Golden corpus folder (default: the built-in corpus/builtin-v1).")
+    @Option(names = "--corpus", paramLabel = "DIR", description = "Golden corpus folder (default: the built-in corpus/builtin-v2).")
     Path corpus;
 
     @Option(names = "--synthetic", description = "Train on N synthetic utterances instead of the corpus (smoke tests).")
@@ -54,7 +54,7 @@ final class PretrainCommand implements Callable<Integer> {
             + "result depends on it (parallel reductions add in another order): same seed + corpus + threads = same checksum.")
     int threads;
 
-    @Option(names = "--nar-steps", defaultValue = "300", description = "Extra NAR-only steps after the joint AR + NAR steps "
+    @Option(names = "--nar-steps", defaultValue = "500", description = "Extra NAR-only steps after the joint AR + NAR steps "
             + "(the NAR learns the fine codebooks more slowly than the AR its coarse fields; default: ${DEFAULT-VALUE}).")
     int narSteps;
 
