@@ -1,6 +1,5 @@
 package org.speechalign.synth;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
@@ -10,28 +9,21 @@ import io.micronaut.context.env.Environment;
 import io.micronaut.core.naming.conventions.StringConvention;
 import jakarta.inject.Singleton;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.speechalign.contracts.auth.ApiKeys;
 import org.speechalign.loop.auth.KeyAuthenticator;
 import org.speechalign.loop.golden.GoldenRepository;
 import org.speechalign.loop.registry.ModelRegistry;
 import org.speechalign.loop.store.DirectoryModelStore;
 import org.speechalign.loop.store.ModelStore;
-import org.speechalign.migrations.Migrations;
+import org.speechalign.loop.wiring.Clients;
 
 /** Wires the plain classes of the synth-service from its typed settings. */
 @Factory
@@ -40,39 +32,19 @@ final class SynthBeans {
     @Singleton
     @Bean(preDestroy = "close")
     HikariDataSource dataSource(DatabaseSettings db) {
-        HikariConfig cfg = new HikariConfig();
-        cfg.setJdbcUrl(db.url());
-        cfg.setUsername(db.user());
-        if (db.password() != null && !db.password().isEmpty()) cfg.setPassword(db.password());
-        cfg.setMaximumPoolSize(db.maxPoolSize());
-        cfg.setPoolName("synth-service");
-        cfg.setConnectionTimeout(5_000);
-        cfg.setInitializationFailTimeout(30_000);
-        HikariDataSource ds = new HikariDataSource(cfg);
-        if (db.migrate()) Migrations.migrate(ds);
-        return ds;
+        return Clients.postgres("synth-service", db.url(), db.user(), db.password(), db.maxPoolSize(), db.migrate());
     }
 
     @Singleton
     @Bean(preDestroy = "close")
     Producer<String, byte[]> producer(KafkaSettings kafka, Environment env) {
-        Map<String, Object> p = clientProperties(kafka, env);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "synth-service");
-        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        return Clients.durableProducer(clientProperties(kafka, env), "synth-service");
     }
 
     @Singleton
     @Bean(preDestroy = "close")
     Admin admin(KafkaSettings kafka, Environment env) {
-        Map<String, Object> p = clientProperties(kafka, env);
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000);
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000);
-        return Admin.create(p);
+        return Clients.admin(clientProperties(kafka, env));
     }
 
     @Singleton
@@ -145,8 +117,6 @@ final class SynthBeans {
     }
 
     static Map<String, Object> clientProperties(KafkaSettings kafka, Environment env) {
-        Map<String, Object> p = new HashMap<>(env.getProperties("kafka.client", StringConvention.RAW));
-        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        return p;
+        return Clients.kafka(env.getProperties("kafka.client", StringConvention.RAW), kafka.bootstrapServers());
     }
 }
