@@ -19,11 +19,13 @@ import org.speechalign.lm.Examples;
  * The promotion gate: a paired comparison of candidate and serving model on the same held-out
  * (test-split) utterances.
  *
- * <p><b>Measure (a documented objective proxy).</b> The Evaluator with Vosk WER, speaker similarity
- * and MCD is not on main yet, so the gate compares the models' negative log-likelihood per AR token
- * of the golden coarse sequences (durations as ADVANCE tokens included) of each held-out
- * utterance: how likely each model finds real speech for unseen text, the quantity DPO on
- * golden-vs-synthetic pairs is meant to raise relative to the model's own samples. Per utterance
+ * <p><b>Measure.</b> The models' negative log-likelihood per AR token of the golden coarse sequences
+ * (durations as ADVANCE tokens included) of each held-out utterance: how likely each model finds
+ * real speech for unseen text, the quantity DPO on golden-vs-synthetic pairs is meant to raise
+ * relative to the model's own samples. It needs no sampling and no speech recogniser, so it is
+ * cheap and its paired differences have little noise; WER through the evaluation harness would
+ * take minutes of ASR per candidate with intervals of ±10 points on a few dozen sentences (the
+ * demo reports that WER beside each gate decision). Per utterance
  * {@code d_i = nll_candidate_i − nll_serving_i} (lower is better for the candidate); the mean of
  * {@code d} gets a seeded percentile-bootstrap interval. The candidate is <em>not worse</em>, and
  * is promoted, when the interval's upper end is at most {@code margin} — a non-inferiority test at
