@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.speechalign.contracts.Comparison;
 import org.speechalign.contracts.FieldError;
@@ -36,6 +38,9 @@ import org.speechalign.contracts.auth.ApiKeys;
  * The HTTP API. Checks in this order, writing nothing on any refusal: 401/403 (key and role),
  * 415 (content type), 413 (body size, array length), 400 (JSON and field validation, naming the
  * field), 429 (key's rate), 409 (id seen with another payload); then 202 once Kafka acknowledged.
+ * The checks run on a blocking-I/O thread (a key lookup may query PostgreSQL); claiming and
+ * sending is handed to {@link FeedbackIngest} and the response is written when its future
+ * completes, so no thread waits for Kafka.
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -81,49 +86,25 @@ final class FeedbackController {
     }
 
     @Post(uri = "/v1/ratings", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<String> ratings(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
-                                 @Nullable @Header(HttpHeaders.CONTENT_TYPE) String contentType,
-                                 @Nullable @Body byte[] body) {
-        try {
-            ApiKeys.ApiKey key = auth.require(authorization, ApiKeys.Role.INGEST);
-            List<Rating> ratings = parse(contentType, body, Rating.class, RATING_LIST, Validation::rating);
-            Instant now = Instant.now();
-            ratings = ratings.stream().map(r -> r.createdAt() == null ? r.withCreatedAt(now) : r).toList();
-            limit(key, ratings.size());
-            return answer(ingest.ratings(ratings));
-        } catch (Refusal r) {
-            return refuse(r);
-        } catch (Authenticator.Refused r) {
-            return refuse(authRefusal(r));
-        } catch (SQLException e) {
-            return refuse(new Refusal(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "PostgreSQL: " + e.getMessage(), null));
-        }
+    CompletableFuture<HttpResponse<String>> ratings(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                                    @Nullable @Header(HttpHeaders.CONTENT_TYPE) String contentType,
+                                                    @Nullable @Body byte[] body) {
+        return accept(authorization, contentType, body, Rating.class, RATING_LIST, Validation::rating,
+                (r, now) -> r.createdAt() == null ? r.withCreatedAt(now) : r, ingest::ratings);
     }
 
     @Post(uri = "/v1/comparisons", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<String> comparisons(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
-                                     @Nullable @Header(HttpHeaders.CONTENT_TYPE) String contentType,
-                                     @Nullable @Body byte[] body) {
-        try {
-            ApiKeys.ApiKey key = auth.require(authorization, ApiKeys.Role.INGEST);
-            List<Comparison> comparisons = parse(contentType, body, Comparison.class, COMPARISON_LIST, Validation::comparison);
-            Instant now = Instant.now();
-            comparisons = comparisons.stream().map(c -> c.createdAt() == null ? c.withCreatedAt(now) : c).toList();
-            limit(key, comparisons.size());
-            return answer(ingest.comparisons(comparisons));
-        } catch (Refusal r) {
-            return refuse(r);
-        } catch (Authenticator.Refused r) {
-            return refuse(authRefusal(r));
-        } catch (SQLException e) {
-            return refuse(new Refusal(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "PostgreSQL: " + e.getMessage(), null));
-        }
+    CompletableFuture<HttpResponse<String>> comparisons(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                                        @Nullable @Header(HttpHeaders.CONTENT_TYPE) String contentType,
+                                                        @Nullable @Body byte[] body) {
+        return accept(authorization, contentType, body, Comparison.class, COMPARISON_LIST, Validation::comparison,
+                (c, now) -> c.createdAt() == null ? c.withCreatedAt(now) : c, ingest::comparisons);
     }
 
     @Delete(uri = "/v1/raters/{raterId}", produces = MediaType.APPLICATION_JSON)
-    HttpResponse<String> eraseRater(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
-                                    @PathVariable("raterId") String raterId) {
-        try {
+    CompletableFuture<HttpResponse<String>> eraseRater(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                                       @PathVariable("raterId") String raterId) {
+        return guarded(() -> {
             ApiKeys.ApiKey key = auth.require(authorization, ApiKeys.Role.ADMIN);
             List<FieldError> errors = new ArrayList<>();
             if (raterId == null || raterId.isBlank() || raterId.length() > Validation.MAX_ID_LENGTH) {
@@ -138,14 +119,9 @@ final class FeedbackController {
             out.put("comparisons_deleted", erased.comparisons());
             out.put("claims_deleted", erased.claims());
             out.put("pairs_deleted", erased.pairs());
-            return HttpResponse.ok(Json.writeString(out)).contentType(MediaType.APPLICATION_JSON_TYPE);
-        } catch (Refusal r) {
-            return refuse(r);
-        } catch (Authenticator.Refused r) {
-            return refuse(authRefusal(r));
-        } catch (SQLException e) {
-            return refuse(new Refusal(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "PostgreSQL: " + e.getMessage(), null));
-        }
+            return CompletableFuture.completedFuture(
+                    HttpResponse.ok(Json.writeString(out)).contentType(MediaType.APPLICATION_JSON_TYPE));
+        });
     }
 
     @Get(uri = "/health", produces = MediaType.APPLICATION_JSON)
@@ -157,6 +133,50 @@ final class FeedbackController {
         out.putAll(status);
         return HttpResponse.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
                 .body(Json.writeString(out)).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    /** A request's work; any refusal it throws becomes the matching error response. */
+    @FunctionalInterface
+    private interface Work {
+        CompletableFuture<HttpResponse<String>> run() throws Refusal, Authenticator.Refused, SQLException;
+    }
+
+    /** The one place refusals of every endpoint become responses (each writes nothing). */
+    private CompletableFuture<HttpResponse<String>> guarded(Work work) {
+        Refusal refusal;
+        try {
+            return work.run();
+        } catch (Refusal r) {
+            refusal = r;
+        } catch (Authenticator.Refused r) {
+            refusal = switch (r.refusal) {
+                case MISSING, UNKNOWN -> new Refusal(HttpStatus.UNAUTHORIZED, "unauthorized", r.getMessage(), null);
+                case FORBIDDEN -> new Refusal(HttpStatus.FORBIDDEN, "forbidden", r.getMessage(), null);
+            };
+        } catch (SQLException e) {
+            refusal = unavailable("PostgreSQL: " + e.getMessage());
+        }
+        return CompletableFuture.completedFuture(refuse(refusal));
+    }
+
+    /** POST of ratings or comparisons: key and role, then parse and validate, rate, then claim and send. */
+    private <T> CompletableFuture<HttpResponse<String>> accept(String authorization, String contentType, byte[] body,
+                                                               Class<T> type, JavaType listType,
+                                                               Function<T, List<FieldError>> validate,
+                                                               BiFunction<T, Instant, T> stamp,
+                                                               Function<List<T>, CompletableFuture<FeedbackIngest.Result>> send) {
+        return guarded(() -> {
+            ApiKeys.ApiKey key = auth.require(authorization, ApiKeys.Role.INGEST);
+            List<T> events = parse(contentType, body, type, listType, validate);
+            Instant now = Instant.now();
+            events = events.stream().map(e -> stamp.apply(e, now)).toList();
+            limit(key, events.size());
+            return send.apply(events).thenApply(this::answer);
+        });
+    }
+
+    private static Refusal unavailable(String reason) {
+        return new Refusal(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", reason, null);
     }
 
     private <T> List<T> parse(String contentType, byte[] body, Class<T> type, JavaType listType,
@@ -242,15 +262,7 @@ final class FeedbackController {
             return refuse(r);
         }
         FeedbackIngest.Unavailable u = (FeedbackIngest.Unavailable) result;
-        return refuse(new Refusal(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
-                u.reason() + "; nothing is lost by retrying the same payload", null));
-    }
-
-    private static Refusal authRefusal(Authenticator.Refused r) {
-        return switch (r.refusal) {
-            case MISSING, UNKNOWN -> new Refusal(HttpStatus.UNAUTHORIZED, "unauthorized", r.getMessage(), null);
-            case FORBIDDEN -> new Refusal(HttpStatus.FORBIDDEN, "forbidden", r.getMessage(), null);
-        };
+        return refuse(unavailable(u.reason() + "; nothing is lost by retrying the same payload"));
     }
 
     private HttpResponse<String> refuse(Refusal r) {
