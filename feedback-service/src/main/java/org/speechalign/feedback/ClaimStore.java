@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -78,10 +77,17 @@ final class ClaimStore {
     /**
      * Claims the ids of every request in one transaction and returns one decision per request,
      * in order. Ids are unique within each request (the caller folds a request's own duplicates).
+     *
+     * <p>One statement inserts the new claims and reads the earlier ones. When every request has
+     * one event, no request can be refused for an id it inserted (its only id was the conflict),
+     * so that statement is the whole transaction: one round trip. Otherwise the statement runs in
+     * a transaction that also fixes up what refused requests inserted.
      */
     List<Decision> claim(Kind kind, List<List<Claim>> requests) throws SQLException {
         Map<String, Claim> firstSeen = new HashMap<>();
+        boolean singles = true;
         for (List<Claim> request : requests) {
+            singles &= request.size() == 1;
             for (Claim claim : request) {
                 firstSeen.putIfAbsent(claim.id(), claim);
             }
@@ -89,37 +95,42 @@ final class ClaimStore {
         List<Claim> sorted = new ArrayList<>(firstSeen.values());
         sorted.sort(Comparator.comparing(Claim::id)); // one lock order for every transaction: no deadlocks
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+            c.setAutoCommit(singles);
             try {
-                try (Statement s = c.createStatement()) {
-                    s.execute("SET LOCAL synchronous_commit = off");
+                Set<String> inserted = new HashSet<>();
+                Map<String, Existing> existing = new HashMap<>();
+                insertAndRead(c, kind, sorted, inserted, existing);
+                if (inserted.size() + existing.size() < sorted.size()) {
+                    // Claimed by a transaction that committed while this statement ran: read again.
+                    existing.putAll(existing(c, kind, sorted.stream().map(Claim::id)
+                            .filter(id -> !inserted.contains(id) && !existing.containsKey(id)).toList()));
                 }
-                Set<String> inserted = insert(c, kind, sorted);
-                Map<String, Existing> existing = inserted.size() < sorted.size()
-                        ? existing(c, kind, sorted.stream().map(Claim::id).filter(id -> !inserted.contains(id)).toList())
-                        : Map.of();
                 // Decide the requests one after another; an inserted id belongs to the first request accepted with it.
                 Map<String, Claim> owners = new HashMap<>();
                 List<Decision> decisions = new ArrayList<>(requests.size());
                 for (List<Claim> request : requests) {
                     decisions.add(decide(request, existing, owners));
                 }
-                // The insert took each id's first payload of the group; where that request was refused, fix it up.
-                List<Claim> retake = new ArrayList<>();
-                List<String> release = new ArrayList<>();
-                for (String id : inserted) {
-                    Claim owner = owners.get(id);
-                    if (owner == null) {
-                        release.add(id);
-                    } else if (!owner.equals(firstSeen.get(id))) {
-                        retake.add(owner);
+                if (!singles) {
+                    // The insert took each id's first payload of the group; where that request was refused, fix it up.
+                    List<Claim> retake = new ArrayList<>();
+                    List<String> release = new ArrayList<>();
+                    for (String id : inserted) {
+                        Claim owner = owners.get(id);
+                        if (owner == null) {
+                            release.add(id);
+                        } else if (!owner.equals(firstSeen.get(id))) {
+                            retake.add(owner);
+                        }
                     }
+                    fixUp(c, kind, retake, release);
+                    c.commit();
                 }
-                fixUp(c, kind, retake, release);
-                c.commit();
                 return decisions;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
                 throw e;
             }
         }
@@ -160,23 +171,37 @@ final class ClaimStore {
         return new Decision(List.of(), fresh, duplicates, resend);
     }
 
-    private static Set<String> insert(Connection c, Kind kind, List<Claim> claims) throws SQLException {
-        Set<String> inserted = new HashSet<>();
+    /**
+     * Inserts the claims not taken yet ({@code inserted}) and reads, for the others, the claim
+     * committed before the statement began ({@code existing}). The transaction commits with
+     * {@code synchronous_commit = off} (set inside the statement, so it needs no round trip).
+     */
+    private static void insertAndRead(Connection c, Kind kind, List<Claim> claims, Set<String> inserted,
+                                      Map<String, Existing> existing) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO ingest_claims (kind, id, payload_sha256, rater_id) "
-                        + "SELECT ?, u.id, u.h, u.r FROM unnest(?::text[], ?::text[], ?::text[]) AS u(id, h, r) "
-                        + "ON CONFLICT (kind, id) DO NOTHING RETURNING id")) {
-            ps.setString(1, kind.wire);
-            ps.setArray(2, c.createArrayOf("text", claims.stream().map(Claim::id).toArray()));
-            ps.setArray(3, c.createArrayOf("text", claims.stream().map(Claim::fingerprint).toArray()));
-            ps.setArray(4, c.createArrayOf("text", claims.stream().map(Claim::raterId).toArray()));
+                "WITH cfg AS (SELECT set_config('synchronous_commit', 'off', true)), "
+                        + "u AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS u(id, h, r, n)), "
+                        + "ins AS (INSERT INTO ingest_claims (kind, id, payload_sha256, rater_id) "
+                        + "SELECT ?, u.id, u.h, u.r FROM u, cfg ORDER BY u.n ON CONFLICT (kind, id) DO NOTHING RETURNING id) "
+                        + "SELECT u.id, ins.id IS NOT NULL, c.payload_sha256, t." + kind.keyColumn + " IS NOT NULL FROM u "
+                        + "LEFT JOIN ins ON ins.id = u.id "
+                        + "LEFT JOIN ingest_claims c ON ins.id IS NULL AND c.kind = ? AND c.id = u.id "
+                        + "LEFT JOIN " + kind.table + " t ON ins.id IS NULL AND t." + kind.keyColumn + " = u.id")) {
+            ps.setArray(1, c.createArrayOf("text", claims.stream().map(Claim::id).toArray()));
+            ps.setArray(2, c.createArrayOf("text", claims.stream().map(Claim::fingerprint).toArray()));
+            ps.setArray(3, c.createArrayOf("text", claims.stream().map(Claim::raterId).toArray()));
+            ps.setString(4, kind.wire);
+            ps.setString(5, kind.wire);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    inserted.add(rs.getString(1));
+                    if (rs.getBoolean(2)) {
+                        inserted.add(rs.getString(1));
+                    } else if (rs.getString(3) != null) {
+                        existing.put(rs.getString(1), new Existing(rs.getString(3), rs.getBoolean(4)));
+                    }
                 }
             }
         }
-        return inserted;
     }
 
     /** Claims committed before (by other transactions) for these ids, with whether the id is in its final table. */

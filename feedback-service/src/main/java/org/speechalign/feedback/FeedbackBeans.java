@@ -93,7 +93,7 @@ final class FeedbackBeans {
     @Singleton
     @Bean(preDestroy = "close")
     FeedbackIngest ingest(DataSource dataSource, Producer<String, byte[]> producer, FeedbackSettings settings, MeterRegistry meters) {
-        return new FeedbackIngest(new ClaimStore(dataSource), producer, settings.ackTimeout(), settings.claimGroupEvents(),
+        return new FeedbackIngest(new ClaimStore(dataSource), producer, settings.ackTimeout(), settings.claimWorkers(), settings.claimGroupEvents(),
                 settings.claimLinger(), meters);
     }
 

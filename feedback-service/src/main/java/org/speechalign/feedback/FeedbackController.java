@@ -17,6 +17,7 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import jakarta.inject.Named;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.speechalign.contracts.Comparison;
@@ -38,16 +40,19 @@ import org.speechalign.contracts.auth.ApiKeys;
  * The HTTP API. Checks in this order, writing nothing on any refusal: 401/403 (key and role),
  * 415 (content type), 413 (body size, array length), 400 (JSON and field validation, naming the
  * field), 429 (key's rate), 409 (id seen with another payload); then 202 once Kafka acknowledged.
- * The checks run on a blocking-I/O thread (a key lookup may query PostgreSQL); claiming and
- * sending is handed to {@link FeedbackIngest} and the response is written when its future
- * completes, so no thread waits for Kafka.
+ * POSTs run on the HTTP event loop while the key is in the {@link Authenticator}'s cache and
+ * the body is small (the checks are then brief computation) and move to the blocking-I/O pool
+ * when the key must be looked up in PostgreSQL or a large array parsed; claiming and sending is handed to {@link FeedbackIngest} and the
+ * response is written when its future completes, so no thread waits for Kafka or the claim.
  */
 @Controller
-@ExecuteOn(TaskExecutors.BLOCKING)
 final class FeedbackController {
 
     private static final JavaType RATING_LIST = Json.MAPPER.getTypeFactory().constructCollectionType(List.class, Rating.class);
     private static final JavaType COMPARISON_LIST = Json.MAPPER.getTypeFactory().constructCollectionType(List.class, Comparison.class);
+
+    /** Bodies up to this size are parsed on the event loop; larger ones (arrays) on the blocking pool. */
+    private static final int INLINE_BODY_BYTES = 8192;
 
     private final Authenticator auth;
     private final RateLimiter rates;
@@ -56,9 +61,11 @@ final class FeedbackController {
     private final HealthCheck health;
     private final FeedbackSettings settings;
     private final MeterRegistry meters;
+    private final Executor blocking;
 
     FeedbackController(Authenticator auth, RateLimiter rates, FeedbackIngest ingest, RaterErasure erasure,
-                       HealthCheck health, FeedbackSettings settings, MeterRegistry meters) {
+                       HealthCheck health, FeedbackSettings settings, MeterRegistry meters,
+                       @Named(TaskExecutors.BLOCKING) Executor blocking) {
         this.auth = auth;
         this.rates = rates;
         this.ingest = ingest;
@@ -66,6 +73,7 @@ final class FeedbackController {
         this.health = health;
         this.settings = settings;
         this.meters = meters;
+        this.blocking = blocking;
     }
 
     /** A refusal with its status and JSON body. */
@@ -102,6 +110,7 @@ final class FeedbackController {
     }
 
     @Delete(uri = "/v1/raters/{raterId}", produces = MediaType.APPLICATION_JSON)
+    @ExecuteOn(TaskExecutors.BLOCKING)
     CompletableFuture<HttpResponse<String>> eraseRater(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
                                                        @PathVariable("raterId") String raterId) {
         return guarded(() -> {
@@ -125,6 +134,7 @@ final class FeedbackController {
     }
 
     @Get(uri = "/health", produces = MediaType.APPLICATION_JSON)
+    @ExecuteOn(TaskExecutors.BLOCKING)
     HttpResponse<String> health() {
         Map<String, String> status = health.check();
         Map<String, Object> out = new LinkedHashMap<>();
@@ -165,14 +175,18 @@ final class FeedbackController {
                                                                Function<T, List<FieldError>> validate,
                                                                BiFunction<T, Instant, T> stamp,
                                                                Function<List<T>, CompletableFuture<FeedbackIngest.Result>> send) {
-        return guarded(() -> {
+        Work work = () -> {
             ApiKeys.ApiKey key = auth.require(authorization, ApiKeys.Role.INGEST);
             List<T> events = parse(contentType, body, type, listType, validate);
             Instant now = Instant.now();
             events = events.stream().map(e -> stamp.apply(e, now)).toList();
             limit(key, events.size());
             return send.apply(events).thenApply(this::answer);
-        });
+        };
+        if (auth.cached(authorization) && (body == null || body.length <= INLINE_BODY_BYTES)) {
+            return guarded(work);
+        }
+        return CompletableFuture.supplyAsync(() -> guarded(work), blocking).thenCompose(f -> f);
     }
 
     private static Refusal unavailable(String reason) {

@@ -44,13 +44,16 @@ final class FeedbackIngest implements AutoCloseable {
     private final IngestBatcher comparisons;
 
     /**
+     * @param workers        groups claimed side by side, per kind
      * @param maxGroupEvents most events claimed in one transaction (a larger request is claimed alone)
      * @param linger         how long a group waits for more requests once it has one (0: take what is queued)
      */
-    FeedbackIngest(ClaimStore claims, Producer<String, byte[]> producer, Duration ackTimeout, int maxGroupEvents,
-                   Duration linger, MeterRegistry meters) {
-        this.ratings = new IngestBatcher(claims, ClaimStore.Kind.RATING, producer, maxGroupEvents, linger, ackTimeout, meters);
-        this.comparisons = new IngestBatcher(claims, ClaimStore.Kind.COMPARISON, producer, maxGroupEvents, linger, ackTimeout, meters);
+    FeedbackIngest(ClaimStore claims, Producer<String, byte[]> producer, Duration ackTimeout, int workers,
+                   int maxGroupEvents, Duration linger, MeterRegistry meters) {
+        this.ratings = new IngestBatcher(claims, ClaimStore.Kind.RATING, producer, workers, maxGroupEvents, linger,
+                ackTimeout, meters);
+        this.comparisons = new IngestBatcher(claims, ClaimStore.Kind.COMPARISON, producer, workers, maxGroupEvents, linger,
+                ackTimeout, meters);
     }
 
     CompletableFuture<Result> ratings(List<Rating> events) {

@@ -22,12 +22,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit for one kind of event. Requests queue up; one thread takes every request that
+ * Group commit for one kind of event. Requests queue up; a worker takes every request that
  * arrived while it was busy (up to {@code maxEvents} events, optionally lingering for more),
  * claims all their ids in one PostgreSQL transaction ({@link ClaimStore#claim}), sends each
  * distinct new id to Kafka once and completes every request on its own as soon as Kafka has
- * acknowledged all of its records (acks=all, idempotent producer). The thread does not wait for
- * the acknowledgements: the next group is claimed while Kafka acknowledges the previous one.
+ * acknowledged all of its records (acks=all, idempotent producer). Workers do not wait for the
+ * acknowledgements: the next group is claimed while Kafka acknowledges the previous one. A few
+ * workers claim groups side by side, so one slow round trip to PostgreSQL does not hold up the
+ * requests queued behind it (concurrent groups are decided as if one had come before the other).
  *
  * <p>A request whose ids conflict is answered {@link FeedbackIngest.Conflict} and claims nothing;
  * a failed transaction answers every request of the group {@link FeedbackIngest.Unavailable} and
@@ -68,10 +70,10 @@ final class IngestBatcher implements AutoCloseable {
     private final Timer ackLatency;
     private final DistributionSummary groupSize;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    private final Thread thread;
+    private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running = true;
 
-    IngestBatcher(ClaimStore claims, ClaimStore.Kind kind, Producer<String, byte[]> producer, int maxEvents,
+    IngestBatcher(ClaimStore claims, ClaimStore.Kind kind, Producer<String, byte[]> producer, int workers, int maxEvents,
                   Duration linger, Duration ackTimeout, MeterRegistry meters) {
         this.claims = claims;
         this.kind = kind;
@@ -87,9 +89,12 @@ final class IngestBatcher implements AutoCloseable {
                 .publishPercentiles(0.5, 0.99).register(meters);
         this.groupSize = DistributionSummary.builder("feedback.claim.group.requests").tag("kind", kind.wire)
                 .description("requests claimed together in one PostgreSQL transaction").register(meters);
-        this.thread = new Thread(this::run, "ingest-batcher-" + kind.wire);
-        this.thread.setDaemon(true);
-        this.thread.start();
+        for (int i = 0; i < workers; i++) {
+            Thread t = new Thread(this::run, "ingest-batcher-" + kind.wire + "-" + i);
+            t.setDaemon(true);
+            t.start();
+            this.workers.add(t);
+        }
     }
 
     /**
@@ -228,9 +233,11 @@ final class IngestBatcher implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
+        workers.forEach(Thread::interrupt);
         try {
-            thread.join(10_000);
+            for (Thread t : workers) {
+                t.join(10_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -84,9 +84,9 @@ class IngestBatcherTest {
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
-    /** An ingest whose groups close at exactly {@code groupEvents} events. */
+    /** An ingest with one worker per kind whose groups close at exactly {@code groupEvents} events. */
     FeedbackIngest ingest(Producer<String, byte[]> kafka, int groupEvents, SimpleMeterRegistry meters) {
-        return new FeedbackIngest(new ClaimStore(ds), kafka, ACK_TIMEOUT, groupEvents, LINGER, meters);
+        return new FeedbackIngest(new ClaimStore(ds), kafka, ACK_TIMEOUT, 1, groupEvents, LINGER, meters);
     }
 
     Rating rating(String id, int score) {
@@ -189,6 +189,30 @@ class IngestBatcherTest {
             assertEquals(new FeedbackIngest.Conflict(List.of(run + "-g3")), result(later.ratings(List.of(rating("g3", 1)))));
             assertEquals(new FeedbackIngest.Accepted(0, 2), result(later.ratings(List.of(rating("g1", 4), rating("g1", 4)))));
         }
+    }
+
+    @Test
+    void aGroupOfSingleRatingsIsOneStatement() throws Exception {
+        // Every request holds one event: the claim is one autocommit statement, with no fix-ups.
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (FeedbackIngest ingest = ingest(producer, 4, meters)) {
+            var a = ingest.ratings(List.of(rating("s1", 2)));
+            var b = ingest.ratings(List.of(rating("s1", 2)));
+            var c = ingest.ratings(List.of(rating("s1", 3)));
+            var d = ingest.ratings(List.of(rating("s2", 3)));
+            assertEquals(new FeedbackIngest.Accepted(1, 0), result(a));
+            assertEquals(new FeedbackIngest.Accepted(0, 1), result(b));
+            assertEquals(new FeedbackIngest.Conflict(List.of(run + "-s1")), result(c));
+            assertEquals(new FeedbackIngest.Accepted(1, 0), result(d));
+            assertEquals(1, meters.get("feedback.claim.group.requests").tag("kind", "rating").summary().count());
+        }
+        Map<String, String> claims = claims();
+        assertEquals(Fingerprints.rating(rating("s1", 2)), claims.get("s1"));
+        assertEquals(Fingerprints.rating(rating("s2", 3)), claims.get("s2"));
+        Map<String, List<Rating>> kafka = inKafka();
+        assertEquals(1, kafka.get("s1").size());
+        assertEquals(2, kafka.get("s1").get(0).score());
+        assertEquals(1, kafka.get("s2").size());
     }
 
     @Test
