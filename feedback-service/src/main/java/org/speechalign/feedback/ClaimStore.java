@@ -183,10 +183,12 @@ final class ClaimStore {
                         + "u AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS u(id, h, r, n)), "
                         + "ins AS (INSERT INTO ingest_claims (kind, id, payload_sha256, rater_id) "
                         + "SELECT ?, u.id, u.h, u.r FROM u, cfg ORDER BY u.n ON CONFLICT (kind, id) DO NOTHING RETURNING id) "
-                        + "SELECT u.id, ins.id IS NOT NULL, c.payload_sha256, t." + kind.keyColumn + " IS NOT NULL FROM u "
+                        // LATERAL: the earlier claim and the final row are looked up only for ids not inserted.
+                        + "SELECT u.id, ins.id IS NOT NULL, c.payload_sha256, c.stored FROM u "
                         + "LEFT JOIN ins ON ins.id = u.id "
-                        + "LEFT JOIN ingest_claims c ON ins.id IS NULL AND c.kind = ? AND c.id = u.id "
-                        + "LEFT JOIN " + kind.table + " t ON ins.id IS NULL AND t." + kind.keyColumn + " = u.id")) {
+                        + "LEFT JOIN LATERAL (SELECT c.payload_sha256, EXISTS (SELECT 1 FROM " + kind.table + " t WHERE t."
+                        + kind.keyColumn + " = c.id) AS stored FROM ingest_claims c "
+                        + "WHERE ins.id IS NULL AND c.kind = ? AND c.id = u.id) c ON true")) {
             ps.setArray(1, c.createArrayOf("text", claims.stream().map(Claim::id).toArray()));
             ps.setArray(2, c.createArrayOf("text", claims.stream().map(Claim::fingerprint).toArray()));
             ps.setArray(3, c.createArrayOf("text", claims.stream().map(Claim::raterId).toArray()));
