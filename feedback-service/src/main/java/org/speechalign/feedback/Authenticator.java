@@ -40,6 +40,25 @@ final class Authenticator {
 
     /** The key behind the header, holding {@code role}; otherwise {@link Refused}. */
     ApiKeys.ApiKey require(String authorization, ApiKeys.Role role) throws Refused, SQLException {
+        ApiKeys.ApiKey key = lookup(presented(authorization))
+                .orElseThrow(() -> new Refused(Refusal.UNKNOWN, "unknown or revoked API key"));
+        if (!key.has(role)) {
+            throw new Refused(Refusal.FORBIDDEN, "API key '" + key.name() + "' lacks the " + role.wire() + " role");
+        }
+        return key;
+    }
+
+    /** Whether {@link #require} can answer for this header without asking PostgreSQL. */
+    boolean cached(String authorization) {
+        try {
+            Cached c = cache.get(presented(authorization));
+            return c != null && System.nanoTime() - c.expiresAt < 0;
+        } catch (Refused r) {
+            return true;
+        }
+    }
+
+    private static String presented(String authorization) throws Refused {
         if (authorization == null || authorization.isBlank()) {
             throw new Refused(Refusal.MISSING, "missing Authorization: Bearer <key> header");
         }
@@ -47,12 +66,7 @@ final class Authenticator {
         if (parts.length != 2 || !parts[0].equalsIgnoreCase("Bearer")) {
             throw new Refused(Refusal.MISSING, "the Authorization header must be 'Bearer <key>'");
         }
-        ApiKeys.ApiKey key = lookup(parts[1].trim())
-                .orElseThrow(() -> new Refused(Refusal.UNKNOWN, "unknown or revoked API key"));
-        if (!key.has(role)) {
-            throw new Refused(Refusal.FORBIDDEN, "API key '" + key.name() + "' lacks the " + role.wire() + " role");
-        }
-        return key;
+        return parts[1].trim();
     }
 
     private Optional<ApiKeys.ApiKey> lookup(String presented) throws SQLException {

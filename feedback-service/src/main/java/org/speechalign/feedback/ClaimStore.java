@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -16,12 +15,19 @@ import javax.sql.DataSource;
 
 /**
  * Table {@code ingest_claims}: the first payload fingerprint seen over HTTP for each id. One
- * transaction per request claims all its ids; when any id was claimed before with another
- * fingerprint the transaction rolls back (nothing written) and the request gets 409.
+ * transaction claims the ids of a whole group of requests (group commit: the requests that
+ * arrived while the previous group was being claimed), deciding each request as if the requests
+ * had come one after another in their order: a request with an id claimed before with another
+ * fingerprint (in the table, or by an earlier request of the group) is refused as a whole and
+ * leaves no claim behind; the other requests of the group are not affected.
  *
  * <p>The claim commits with {@code synchronous_commit = off}: Kafka, not this table, is the
  * durable record of an accepted event; a claim lost in a PostgreSQL crash only means a later
  * conflicting payload for that id is caught by the sink (DLQ) instead of by a 409.
+ *
+ * <p>A claim stays when the Kafka send that follows fails or times out (the record may still
+ * have reached Kafka): a retry of the same payload is then a duplicate of a claim that is not
+ * stored yet, so it is sent again and acknowledged; only another payload for that id gets 409.
  */
 final class ClaimStore {
 
@@ -45,11 +51,21 @@ final class ClaimStore {
     }
 
     /**
-     * @param conflicts      ids claimed before with another payload (the request must be refused)
-     * @param duplicates     ids claimed before with the same payload
-     * @param alreadyStored  duplicates already in their final table (no need to send them again)
+     * What the group claim decided for one request.
+     *
+     * @param conflicts  ids claimed before with another payload, sorted (non-empty: refuse the request; it claimed nothing)
+     * @param fresh      ids this request claimed first: it owns their Kafka send
+     * @param duplicates ids claimed before with the same payload (in the table or by an earlier request of the group)
+     * @param resend     duplicates claimed in the table before but not in their final table yet: send them again
+     *                   (their first send may have failed; the sink's upsert keeps one row either way)
      */
-    record Outcome(List<String> conflicts, Set<String> duplicates, Set<String> alreadyStored) {
+    record Decision(List<String> conflicts, Set<String> fresh, Set<String> duplicates, Set<String> resend) {
+        boolean refused() {
+            return !conflicts.isEmpty();
+        }
+    }
+
+    private record Existing(String fingerprint, boolean stored) {
     }
 
     private final DataSource dataSource;
@@ -58,71 +74,174 @@ final class ClaimStore {
         this.dataSource = dataSource;
     }
 
-    Outcome claim(Kind kind, List<Claim> claims) throws SQLException {
-        List<Claim> sorted = new ArrayList<>(claims);
-        sorted.sort(Comparator.comparing(Claim::id)); // one lock order for every request: no deadlocks
+    /**
+     * Claims the ids of every request in one transaction and returns one decision per request,
+     * in order. Ids are unique within each request (the caller folds a request's own duplicates).
+     *
+     * <p>One statement inserts the new claims and reads the earlier ones. When every request has
+     * one event, no request can be refused for an id it inserted (its only id was the conflict),
+     * so that statement is the whole transaction: one round trip. Otherwise the statement runs in
+     * a transaction that also fixes up what refused requests inserted.
+     */
+    List<Decision> claim(Kind kind, List<List<Claim>> requests) throws SQLException {
+        Map<String, Claim> firstSeen = new HashMap<>();
+        boolean singles = true;
+        for (List<Claim> request : requests) {
+            singles &= request.size() == 1;
+            for (Claim claim : request) {
+                firstSeen.putIfAbsent(claim.id(), claim);
+            }
+        }
+        List<Claim> sorted = new ArrayList<>(firstSeen.values());
+        sorted.sort(Comparator.comparing(Claim::id)); // one lock order for every transaction: no deadlocks
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+            c.setAutoCommit(singles);
             try {
-                try (Statement s = c.createStatement()) {
-                    s.execute("SET LOCAL synchronous_commit = off");
-                }
                 Set<String> inserted = new HashSet<>();
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO ingest_claims (kind, id, payload_sha256, rater_id) "
-                                + "SELECT ?, u.id, u.h, u.r FROM unnest(?::text[], ?::text[], ?::text[]) AS u(id, h, r) "
-                                + "ON CONFLICT (kind, id) DO NOTHING RETURNING id")) {
-                    ps.setString(1, kind.wire);
-                    ps.setArray(2, c.createArrayOf("text", sorted.stream().map(Claim::id).toArray()));
-                    ps.setArray(3, c.createArrayOf("text", sorted.stream().map(Claim::fingerprint).toArray()));
-                    ps.setArray(4, c.createArrayOf("text", sorted.stream().map(Claim::raterId).toArray()));
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            inserted.add(rs.getString(1));
-                        }
-                    }
+                Map<String, Existing> existing = new HashMap<>();
+                insertAndRead(c, kind, sorted, inserted, existing);
+                if (inserted.size() + existing.size() < sorted.size()) {
+                    // Claimed by a transaction that committed while this statement ran: read again.
+                    existing.putAll(existing(c, kind, sorted.stream().map(Claim::id)
+                            .filter(id -> !inserted.contains(id) && !existing.containsKey(id)).toList()));
                 }
-                List<String> conflicts = new ArrayList<>();
-                Set<String> duplicates = new HashSet<>();
-                Set<String> stored = new HashSet<>();
-                if (inserted.size() < sorted.size()) {
-                    Map<String, String> wanted = new HashMap<>();
-                    for (Claim claim : sorted) {
-                        if (!inserted.contains(claim.id())) {
-                            wanted.put(claim.id(), claim.fingerprint());
-                        }
-                    }
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "SELECT c.id, c.payload_sha256, t." + kind.keyColumn + " IS NOT NULL FROM ingest_claims c "
-                                    + "LEFT JOIN " + kind.table + " t ON t." + kind.keyColumn + " = c.id "
-                                    + "WHERE c.kind = ? AND c.id = ANY(?::text[])")) {
-                        ps.setString(1, kind.wire);
-                        ps.setArray(2, c.createArrayOf("text", wanted.keySet().toArray()));
-                        try (ResultSet rs = ps.executeQuery()) {
-                            while (rs.next()) {
-                                String id = rs.getString(1);
-                                if (!rs.getString(2).equals(wanted.get(id))) {
-                                    conflicts.add(id);
-                                } else {
-                                    duplicates.add(id);
-                                    if (rs.getBoolean(3)) {
-                                        stored.add(id);
-                                    }
-                                }
-                            }
-                        }
-                    }
+                // Decide the requests one after another; an inserted id belongs to the first request accepted with it.
+                Map<String, Claim> owners = new HashMap<>();
+                List<Decision> decisions = new ArrayList<>(requests.size());
+                for (List<Claim> request : requests) {
+                    decisions.add(decide(request, existing, owners));
                 }
-                if (conflicts.isEmpty()) {
+                if (!singles) {
+                    // The insert took each id's first payload of the group; where that request was refused, fix it up.
+                    List<Claim> retake = new ArrayList<>();
+                    List<String> release = new ArrayList<>();
+                    for (String id : inserted) {
+                        Claim owner = owners.get(id);
+                        if (owner == null) {
+                            release.add(id);
+                        } else if (!owner.equals(firstSeen.get(id))) {
+                            retake.add(owner);
+                        }
+                    }
+                    fixUp(c, kind, retake, release);
                     c.commit();
-                } else {
-                    c.rollback();
-                    conflicts.sort(null);
                 }
-                return new Outcome(conflicts, duplicates, stored);
+                return decisions;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                }
                 throw e;
+            }
+        }
+    }
+
+    private static Decision decide(List<Claim> request, Map<String, Existing> existing, Map<String, Claim> owners) {
+        List<String> conflicts = new ArrayList<>();
+        for (Claim claim : request) {
+            Existing before = existing.get(claim.id());
+            Claim owner = owners.get(claim.id());
+            String claimed = before != null ? before.fingerprint() : owner != null ? owner.fingerprint() : null;
+            if (claimed != null && !claimed.equals(claim.fingerprint())) {
+                conflicts.add(claim.id());
+            }
+        }
+        if (!conflicts.isEmpty()) {
+            conflicts.sort(null);
+            return new Decision(conflicts, Set.of(), Set.of(), Set.of());
+        }
+        Set<String> fresh = new HashSet<>();
+        Set<String> duplicates = new HashSet<>();
+        Set<String> resend = new HashSet<>();
+        for (Claim claim : request) {
+            Existing before = existing.get(claim.id());
+            if (before != null) {
+                duplicates.add(claim.id());
+                if (!before.stored()) {
+                    resend.add(claim.id());
+                }
+            } else if (owners.containsKey(claim.id())) {
+                duplicates.add(claim.id());
+            } else {
+                // Inserted by this transaction, or (an erasure raced the insert) claimed by nobody now: ours.
+                owners.put(claim.id(), claim);
+                fresh.add(claim.id());
+            }
+        }
+        return new Decision(List.of(), fresh, duplicates, resend);
+    }
+
+    /**
+     * Inserts the claims not taken yet ({@code inserted}) and reads, for the others, the claim
+     * committed before the statement began ({@code existing}). The transaction commits with
+     * {@code synchronous_commit = off} (set inside the statement, so it needs no round trip).
+     */
+    private static void insertAndRead(Connection c, Kind kind, List<Claim> claims, Set<String> inserted,
+                                      Map<String, Existing> existing) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "WITH cfg AS (SELECT set_config('synchronous_commit', 'off', true)), "
+                        + "u AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS u(id, h, r, n)), "
+                        + "ins AS (INSERT INTO ingest_claims (kind, id, payload_sha256, rater_id) "
+                        + "SELECT ?, u.id, u.h, u.r FROM u, cfg ORDER BY u.n ON CONFLICT (kind, id) DO NOTHING RETURNING id) "
+                        // LATERAL: the earlier claim and the final row are looked up only for ids not inserted.
+                        + "SELECT u.id, ins.id IS NOT NULL, c.payload_sha256, c.stored FROM u "
+                        + "LEFT JOIN ins ON ins.id = u.id "
+                        + "LEFT JOIN LATERAL (SELECT c.payload_sha256, EXISTS (SELECT 1 FROM " + kind.table + " t WHERE t."
+                        + kind.keyColumn + " = c.id) AS stored FROM ingest_claims c "
+                        + "WHERE ins.id IS NULL AND c.kind = ? AND c.id = u.id) c ON true")) {
+            ps.setArray(1, c.createArrayOf("text", claims.stream().map(Claim::id).toArray()));
+            ps.setArray(2, c.createArrayOf("text", claims.stream().map(Claim::fingerprint).toArray()));
+            ps.setArray(3, c.createArrayOf("text", claims.stream().map(Claim::raterId).toArray()));
+            ps.setString(4, kind.wire);
+            ps.setString(5, kind.wire);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getBoolean(2)) {
+                        inserted.add(rs.getString(1));
+                    } else if (rs.getString(3) != null) {
+                        existing.put(rs.getString(1), new Existing(rs.getString(3), rs.getBoolean(4)));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Claims committed before (by other transactions) for these ids, with whether the id is in its final table. */
+    private static Map<String, Existing> existing(Connection c, Kind kind, List<String> ids) throws SQLException {
+        Map<String, Existing> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT c.id, c.payload_sha256, t." + kind.keyColumn + " IS NOT NULL FROM ingest_claims c "
+                        + "LEFT JOIN " + kind.table + " t ON t." + kind.keyColumn + " = c.id "
+                        + "WHERE c.kind = ? AND c.id = ANY(?::text[])")) {
+            ps.setString(1, kind.wire);
+            ps.setArray(2, c.createArrayOf("text", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), new Existing(rs.getString(2), rs.getBoolean(3)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Inside the claim transaction: rows inserted for refused requests go, or take the accepted request's payload. */
+    private static void fixUp(Connection c, Kind kind, List<Claim> retake, List<String> release) throws SQLException {
+        if (!release.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM ingest_claims WHERE kind = ? AND id = ANY(?::text[])")) {
+                ps.setString(1, kind.wire);
+                ps.setArray(2, c.createArrayOf("text", release.toArray()));
+                ps.executeUpdate();
+            }
+        }
+        if (!retake.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE ingest_claims c SET payload_sha256 = u.h, rater_id = u.r "
+                            + "FROM unnest(?::text[], ?::text[], ?::text[]) AS u(id, h, r) WHERE c.kind = ? AND c.id = u.id")) {
+                ps.setArray(1, c.createArrayOf("text", retake.stream().map(Claim::id).toArray()));
+                ps.setArray(2, c.createArrayOf("text", retake.stream().map(Claim::fingerprint).toArray()));
+                ps.setArray(3, c.createArrayOf("text", retake.stream().map(Claim::raterId).toArray()));
+                ps.setString(4, kind.wire);
+                ps.executeUpdate();
             }
         }
     }

@@ -91,8 +91,10 @@ final class FeedbackBeans {
     }
 
     @Singleton
+    @Bean(preDestroy = "close")
     FeedbackIngest ingest(DataSource dataSource, Producer<String, byte[]> producer, FeedbackSettings settings, MeterRegistry meters) {
-        return new FeedbackIngest(new ClaimStore(dataSource), producer, settings.ackTimeout(), meters);
+        return new FeedbackIngest(new ClaimStore(dataSource), producer, settings.ackTimeout(), settings.claimWorkers(), settings.claimGroupEvents(),
+                settings.claimLinger(), meters);
     }
 
     @Singleton

@@ -17,12 +17,16 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import jakarta.inject.Named;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.speechalign.contracts.Comparison;
 import org.speechalign.contracts.FieldError;
@@ -36,13 +40,19 @@ import org.speechalign.contracts.auth.ApiKeys;
  * The HTTP API. Checks in this order, writing nothing on any refusal: 401/403 (key and role),
  * 415 (content type), 413 (body size, array length), 400 (JSON and field validation, naming the
  * field), 429 (key's rate), 409 (id seen with another payload); then 202 once Kafka acknowledged.
+ * POSTs run on the HTTP event loop while the key is in the {@link Authenticator}'s cache and
+ * the body is small (the checks are then brief computation) and move to the blocking-I/O pool
+ * when the key must be looked up in PostgreSQL or a large array parsed; claiming and sending is handed to {@link FeedbackIngest} and the
+ * response is written when its future completes, so no thread waits for Kafka or the claim.
  */
 @Controller
-@ExecuteOn(TaskExecutors.BLOCKING)
 final class FeedbackController {
 
     private static final JavaType RATING_LIST = Json.MAPPER.getTypeFactory().constructCollectionType(List.class, Rating.class);
     private static final JavaType COMPARISON_LIST = Json.MAPPER.getTypeFactory().constructCollectionType(List.class, Comparison.class);
+
+    /** Bodies up to this size are parsed on the event loop; larger ones (arrays) on the blocking pool. */
+    private static final int INLINE_BODY_BYTES = 8192;
 
     private final Authenticator auth;
     private final RateLimiter rates;
@@ -51,9 +61,11 @@ final class FeedbackController {
     private final HealthCheck health;
     private final FeedbackSettings settings;
     private final MeterRegistry meters;
+    private final Executor blocking;
 
     FeedbackController(Authenticator auth, RateLimiter rates, FeedbackIngest ingest, RaterErasure erasure,
-                       HealthCheck health, FeedbackSettings settings, MeterRegistry meters) {
+                       HealthCheck health, FeedbackSettings settings, MeterRegistry meters,
+                       @Named(TaskExecutors.BLOCKING) Executor blocking) {
         this.auth = auth;
         this.rates = rates;
         this.ingest = ingest;
@@ -61,6 +73,7 @@ final class FeedbackController {
         this.health = health;
         this.settings = settings;
         this.meters = meters;
+        this.blocking = blocking;
     }
 
     /** A refusal with its status and JSON body. */
@@ -81,49 +94,26 @@ final class FeedbackController {
     }
 
     @Post(uri = "/v1/ratings", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<String> ratings(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
-                                 @Nullable @Header(HttpHeaders.CONTENT_TYPE) String contentType,
-                                 @Nullable @Body byte[] body) {
-        try {
-            ApiKeys.ApiKey key = auth.require(authorization, ApiKeys.Role.INGEST);
-            List<Rating> ratings = parse(contentType, body, Rating.class, RATING_LIST, Validation::rating);
-            Instant now = Instant.now();
-            ratings = ratings.stream().map(r -> r.createdAt() == null ? r.withCreatedAt(now) : r).toList();
-            limit(key, ratings.size());
-            return answer(ingest.ratings(ratings));
-        } catch (Refusal r) {
-            return refuse(r);
-        } catch (Authenticator.Refused r) {
-            return refuse(authRefusal(r));
-        } catch (SQLException e) {
-            return refuse(new Refusal(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "PostgreSQL: " + e.getMessage(), null));
-        }
+    CompletableFuture<HttpResponse<String>> ratings(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                                    @Nullable @Header(HttpHeaders.CONTENT_TYPE) String contentType,
+                                                    @Nullable @Body byte[] body) {
+        return accept(authorization, contentType, body, Rating.class, RATING_LIST, Validation::rating,
+                (r, now) -> r.createdAt() == null ? r.withCreatedAt(now) : r, ingest::ratings);
     }
 
     @Post(uri = "/v1/comparisons", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<String> comparisons(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
-                                     @Nullable @Header(HttpHeaders.CONTENT_TYPE) String contentType,
-                                     @Nullable @Body byte[] body) {
-        try {
-            ApiKeys.ApiKey key = auth.require(authorization, ApiKeys.Role.INGEST);
-            List<Comparison> comparisons = parse(contentType, body, Comparison.class, COMPARISON_LIST, Validation::comparison);
-            Instant now = Instant.now();
-            comparisons = comparisons.stream().map(c -> c.createdAt() == null ? c.withCreatedAt(now) : c).toList();
-            limit(key, comparisons.size());
-            return answer(ingest.comparisons(comparisons));
-        } catch (Refusal r) {
-            return refuse(r);
-        } catch (Authenticator.Refused r) {
-            return refuse(authRefusal(r));
-        } catch (SQLException e) {
-            return refuse(new Refusal(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "PostgreSQL: " + e.getMessage(), null));
-        }
+    CompletableFuture<HttpResponse<String>> comparisons(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                                        @Nullable @Header(HttpHeaders.CONTENT_TYPE) String contentType,
+                                                        @Nullable @Body byte[] body) {
+        return accept(authorization, contentType, body, Comparison.class, COMPARISON_LIST, Validation::comparison,
+                (c, now) -> c.createdAt() == null ? c.withCreatedAt(now) : c, ingest::comparisons);
     }
 
     @Delete(uri = "/v1/raters/{raterId}", produces = MediaType.APPLICATION_JSON)
-    HttpResponse<String> eraseRater(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
-                                    @PathVariable("raterId") String raterId) {
-        try {
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    CompletableFuture<HttpResponse<String>> eraseRater(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                                       @PathVariable("raterId") String raterId) {
+        return guarded(() -> {
             ApiKeys.ApiKey key = auth.require(authorization, ApiKeys.Role.ADMIN);
             List<FieldError> errors = new ArrayList<>();
             if (raterId == null || raterId.isBlank() || raterId.length() > Validation.MAX_ID_LENGTH) {
@@ -138,17 +128,13 @@ final class FeedbackController {
             out.put("comparisons_deleted", erased.comparisons());
             out.put("claims_deleted", erased.claims());
             out.put("pairs_deleted", erased.pairs());
-            return HttpResponse.ok(Json.writeString(out)).contentType(MediaType.APPLICATION_JSON_TYPE);
-        } catch (Refusal r) {
-            return refuse(r);
-        } catch (Authenticator.Refused r) {
-            return refuse(authRefusal(r));
-        } catch (SQLException e) {
-            return refuse(new Refusal(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "PostgreSQL: " + e.getMessage(), null));
-        }
+            return CompletableFuture.completedFuture(
+                    HttpResponse.ok(Json.writeString(out)).contentType(MediaType.APPLICATION_JSON_TYPE));
+        });
     }
 
     @Get(uri = "/health", produces = MediaType.APPLICATION_JSON)
+    @ExecuteOn(TaskExecutors.BLOCKING)
     HttpResponse<String> health() {
         Map<String, String> status = health.check();
         Map<String, Object> out = new LinkedHashMap<>();
@@ -157,6 +143,54 @@ final class FeedbackController {
         out.putAll(status);
         return HttpResponse.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
                 .body(Json.writeString(out)).contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    /** A request's work; any refusal it throws becomes the matching error response. */
+    @FunctionalInterface
+    private interface Work {
+        CompletableFuture<HttpResponse<String>> run() throws Refusal, Authenticator.Refused, SQLException;
+    }
+
+    /** The one place refusals of every endpoint become responses (each writes nothing). */
+    private CompletableFuture<HttpResponse<String>> guarded(Work work) {
+        Refusal refusal;
+        try {
+            return work.run();
+        } catch (Refusal r) {
+            refusal = r;
+        } catch (Authenticator.Refused r) {
+            refusal = switch (r.refusal) {
+                case MISSING, UNKNOWN -> new Refusal(HttpStatus.UNAUTHORIZED, "unauthorized", r.getMessage(), null);
+                case FORBIDDEN -> new Refusal(HttpStatus.FORBIDDEN, "forbidden", r.getMessage(), null);
+            };
+        } catch (SQLException e) {
+            refusal = unavailable("PostgreSQL: " + e.getMessage());
+        }
+        return CompletableFuture.completedFuture(refuse(refusal));
+    }
+
+    /** POST of ratings or comparisons: key and role, then parse and validate, rate, then claim and send. */
+    private <T> CompletableFuture<HttpResponse<String>> accept(String authorization, String contentType, byte[] body,
+                                                               Class<T> type, JavaType listType,
+                                                               Function<T, List<FieldError>> validate,
+                                                               BiFunction<T, Instant, T> stamp,
+                                                               Function<List<T>, CompletableFuture<FeedbackIngest.Result>> send) {
+        Work work = () -> {
+            ApiKeys.ApiKey key = auth.require(authorization, ApiKeys.Role.INGEST);
+            List<T> events = parse(contentType, body, type, listType, validate);
+            Instant now = Instant.now();
+            events = events.stream().map(e -> stamp.apply(e, now)).toList();
+            limit(key, events.size());
+            return send.apply(events).thenApply(this::answer);
+        };
+        if (auth.cached(authorization) && (body == null || body.length <= INLINE_BODY_BYTES)) {
+            return guarded(work);
+        }
+        return CompletableFuture.supplyAsync(() -> guarded(work), blocking).thenCompose(f -> f);
+    }
+
+    private static Refusal unavailable(String reason) {
+        return new Refusal(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", reason, null);
     }
 
     private <T> List<T> parse(String contentType, byte[] body, Class<T> type, JavaType listType,
@@ -242,15 +276,7 @@ final class FeedbackController {
             return refuse(r);
         }
         FeedbackIngest.Unavailable u = (FeedbackIngest.Unavailable) result;
-        return refuse(new Refusal(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
-                u.reason() + "; nothing is lost by retrying the same payload", null));
-    }
-
-    private static Refusal authRefusal(Authenticator.Refused r) {
-        return switch (r.refusal) {
-            case MISSING, UNKNOWN -> new Refusal(HttpStatus.UNAUTHORIZED, "unauthorized", r.getMessage(), null);
-            case FORBIDDEN -> new Refusal(HttpStatus.FORBIDDEN, "forbidden", r.getMessage(), null);
-        };
+        return refuse(unavailable(u.reason() + "; nothing is lost by retrying the same payload"));
     }
 
     private HttpResponse<String> refuse(Refusal r) {

@@ -1,22 +1,15 @@
 package org.speechalign.feedback;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.speechalign.contracts.Comparison;
 import org.speechalign.contracts.Fingerprints;
 import org.speechalign.contracts.Json;
@@ -25,10 +18,12 @@ import org.speechalign.contracts.Topics;
 
 /**
  * Accepts validated ratings and comparisons: claims their ids (409 on a conflicting payload),
- * sends them to Kafka and returns only once Kafka has acknowledged every one of them
- * (acks=all, idempotent producer). Plain class: the controller is a thin HTTP layer over it.
+ * sends them to Kafka and completes only once Kafka has acknowledged every one of them
+ * (acks=all, idempotent producer). Concurrent requests are claimed and sent together by one
+ * {@link IngestBatcher} per kind (group commit); nothing here blocks the caller's thread.
+ * Plain class: the controller is a thin HTTP layer over it.
  */
-final class FeedbackIngest {
+final class FeedbackIngest implements AutoCloseable {
 
     sealed interface Result permits Accepted, Conflict, Unavailable {
     }
@@ -45,90 +40,57 @@ final class FeedbackIngest {
     record Unavailable(String reason) implements Result {
     }
 
-    private final ClaimStore claims;
-    private final Producer<String, byte[]> producer;
-    private final Duration ackTimeout;
-    private final Counter acceptedRatings;
-    private final Counter acceptedComparisons;
-    private final Counter duplicateEvents;
-    private final Timer ackLatency;
+    private final IngestBatcher ratings;
+    private final IngestBatcher comparisons;
 
-    FeedbackIngest(ClaimStore claims, Producer<String, byte[]> producer, Duration ackTimeout, MeterRegistry meters) {
-        this.claims = claims;
-        this.producer = producer;
-        this.ackTimeout = ackTimeout;
-        this.acceptedRatings = Counter.builder("feedback.events.accepted").tag("kind", "rating")
-                .description("events acknowledged by Kafka, by kind (duplicates excluded)").register(meters);
-        this.acceptedComparisons = Counter.builder("feedback.events.accepted").tag("kind", "comparison")
-                .description("events acknowledged by Kafka, by kind (duplicates excluded)").register(meters);
-        this.duplicateEvents = Counter.builder("feedback.events.duplicate")
-                .description("events whose id was accepted before with the same payload").register(meters);
-        this.ackLatency = Timer.builder("feedback.kafka.ack").description("time from send to Kafka acknowledgement")
-                .publishPercentiles(0.5, 0.99).register(meters);
+    /**
+     * @param workers        groups claimed side by side, per kind
+     * @param maxGroupEvents most events claimed in one transaction (a larger request is claimed alone)
+     * @param linger         how long a group waits for more requests once it has one (0: take what is queued)
+     */
+    FeedbackIngest(ClaimStore claims, Producer<String, byte[]> producer, Duration ackTimeout, int workers,
+                   int maxGroupEvents, Duration linger, MeterRegistry meters) {
+        this.ratings = new IngestBatcher(claims, ClaimStore.Kind.RATING, producer, workers, maxGroupEvents, linger,
+                ackTimeout, meters);
+        this.comparisons = new IngestBatcher(claims, ClaimStore.Kind.COMPARISON, producer, workers, maxGroupEvents, linger,
+                ackTimeout, meters);
     }
 
-    Result ratings(List<Rating> ratings) {
-        return ingest(ratings, ClaimStore.Kind.RATING, Rating::ratingId, Fingerprints::rating, Rating::raterId,
-                r -> new ProducerRecord<>(Topics.RATINGS, r.synthesisId(), Json.write(r)), acceptedRatings);
+    CompletableFuture<Result> ratings(List<Rating> events) {
+        return submit(ratings, events, Rating::ratingId, Fingerprints::rating, Rating::raterId,
+                r -> new ProducerRecord<>(Topics.RATINGS, r.synthesisId(), Json.write(r)));
     }
 
-    Result comparisons(List<Comparison> comparisons) {
-        return ingest(comparisons, ClaimStore.Kind.COMPARISON, Comparison::comparisonId, Fingerprints::comparison,
-                Comparison::raterId, c -> new ProducerRecord<>(Topics.COMPARISONS, c.comparisonId(), Json.write(c)),
-                acceptedComparisons);
+    CompletableFuture<Result> comparisons(List<Comparison> events) {
+        return submit(comparisons, events, Comparison::comparisonId, Fingerprints::comparison, Comparison::raterId,
+                c -> new ProducerRecord<>(Topics.COMPARISONS, c.comparisonId(), Json.write(c)));
     }
 
-    private <T> Result ingest(List<T> events, ClaimStore.Kind kind, Function<T, String> id, Function<T, String> fingerprint,
-                              Function<T, String> rater, Function<T, ProducerRecord<String, byte[]>> record, Counter accepted) {
+    private static <T> CompletableFuture<Result> submit(IngestBatcher batcher, List<T> events, Function<T, String> id,
+                                                        Function<T, String> fingerprint, Function<T, String> rater,
+                                                        Function<T, ProducerRecord<String, byte[]>> record) {
         // Duplicates inside one request: the same payload twice counts once, another payload is a conflict.
-        Map<String, T> unique = new LinkedHashMap<>();
+        Map<String, IngestBatcher.Event> unique = new LinkedHashMap<>();
         List<String> conflicts = new ArrayList<>();
         for (T e : events) {
-            T first = unique.putIfAbsent(id.apply(e), e);
-            if (first != null && !fingerprint.apply(first).equals(fingerprint.apply(e))) {
-                conflicts.add(id.apply(e));
+            String key = id.apply(e);
+            String print = fingerprint.apply(e);
+            IngestBatcher.Event first = unique.get(key);
+            if (first == null) {
+                unique.put(key, new IngestBatcher.Event(new ClaimStore.Claim(key, print, rater.apply(e)), record.apply(e)));
+            } else if (!first.claim().fingerprint().equals(print)) {
+                conflicts.add(key);
             }
         }
         if (!conflicts.isEmpty()) {
-            return new Conflict(conflicts);
+            return CompletableFuture.completedFuture(new Conflict(conflicts));
         }
-        int inRequestDuplicates = events.size() - unique.size();
-        ClaimStore.Outcome outcome;
-        try {
-            outcome = claims.claim(kind, unique.values().stream()
-                    .map(e -> new ClaimStore.Claim(id.apply(e), fingerprint.apply(e), rater.apply(e))).toList());
-        } catch (SQLException e) {
-            return new Unavailable("PostgreSQL: " + e.getMessage());
-        }
-        if (!outcome.conflicts().isEmpty()) {
-            return new Conflict(outcome.conflicts());
-        }
-        // Send everything not already stored: a duplicate whose first send never reached Kafka
-        // (crash, timeout) is sent again; the sink's upsert keeps one row either way.
-        long start = System.nanoTime();
-        List<Future<RecordMetadata>> acks = new ArrayList<>(unique.size());
-        for (T e : unique.values()) {
-            if (!outcome.alreadyStored().contains(id.apply(e))) {
-                acks.add(producer.send(record.apply(e)));
-            }
-        }
-        long deadline = start + ackTimeout.toNanos();
-        try {
-            for (Future<RecordMetadata> ack : acks) {
-                ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-        } catch (ExecutionException e) {
-            return new Unavailable("Kafka: " + e.getCause().getMessage());
-        } catch (TimeoutException e) {
-            return new Unavailable("Kafka did not acknowledge within " + ackTimeout.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Unavailable("interrupted");
-        }
-        ackLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        int duplicates = outcome.duplicates().size() + inRequestDuplicates;
-        accepted.increment(unique.size() - outcome.duplicates().size());
-        duplicateEvents.increment(duplicates);
-        return new Accepted(events.size() - duplicates, duplicates);
+        return batcher.submit(List.copyOf(unique.values()), events.size() - unique.size());
+    }
+
+    @Override
+    public void close() {
+        ratings.close();
+        comparisons.close();
     }
 }

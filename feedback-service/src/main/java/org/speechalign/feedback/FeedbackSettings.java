@@ -13,6 +13,10 @@ import java.time.Duration;
  * @param ackTimeout             how long a request waits for Kafka's acknowledgement before 503 (default 30s)
  * @param sinkEnabled            run the Kafka → PostgreSQL sink in this service (default true)
  * @param sinkGroupId            consumer group of the sink (default feedback-service-sink)
+ * @param claimWorkers           claim groups in flight side by side, per kind (default 4)
+ * @param claimGroupEvents       most events whose ids one PostgreSQL transaction claims for concurrent requests (default 1000)
+ * @param claimLinger            how long a claim group waits for more requests (default 0: it takes what queued up
+ *                               while the previous group was claimed)
  */
 @ConfigurationProperties("feedback")
 public record FeedbackSettings(
@@ -21,5 +25,8 @@ public record FeedbackSettings(
         @Bindable(defaultValue = "5s") Duration keyCacheTtl,
         @Bindable(defaultValue = "30s") Duration ackTimeout,
         @Bindable(defaultValue = "true") boolean sinkEnabled,
-        @Bindable(defaultValue = "feedback-service-sink") String sinkGroupId) {
+        @Bindable(defaultValue = "feedback-service-sink") String sinkGroupId,
+        @Bindable(defaultValue = "4") int claimWorkers,
+        @Bindable(defaultValue = "1000") int claimGroupEvents,
+        @Bindable(defaultValue = "0ms") Duration claimLinger) {
 }

@@ -1,6 +1,13 @@
 package org.speechalign.launcher;
 
 import io.micronaut.context.ApplicationContext;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,8 +46,9 @@ import picocli.CommandLine.Option;
 /** {@code speechalign bench ingest}: ratings/s through HTTP next to a raw Kafka producer, one run. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
         description = {"Ratings/s through the feedback-service's HTTP API, single and batched, next to a raw",
-                "Kafka producer (acks=all, idempotent, lz4) sending the same records, in one run on a fresh",
-                "embedded broker and PostgreSQL (the service's sink runs meanwhile, as in production)."})
+                "Kafka producer (acks=all, idempotent, lz4) sending the same records, interleaved over --runs runs",
+                "(medians reported) on a fresh embedded broker and PostgreSQL (the service's sink runs meanwhile,",
+                "as in production)."})
 public final class BenchIngestCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
@@ -56,6 +64,17 @@ public final class BenchIngestCommand implements Callable<Integer> {
 
     @Option(names = "--concurrency", description = "concurrent HTTP clients (default ${DEFAULT-VALUE})")
     int concurrency = 32;
+
+    @Option(names = "--client", description = "HTTP client: 'plain' (one keep-alive HTTP/1.1 socket per client thread, "
+            + "the least client work) or 'jdk' (java.net.http.HttpClient) (default ${DEFAULT-VALUE})")
+    String client = "plain";
+
+    @Option(names = "--warmup", description = "single-rating requests sent before measuring, so that the JIT has compiled "
+            + "the request path (default ${DEFAULT-VALUE})")
+    int warmup = 10_000;
+
+    @Option(names = "--runs", description = "measurements of each path, interleaved; medians are reported (default ${DEFAULT-VALUE})")
+    int runs = 3;
 
     @Override
     public Integer call() throws Exception {
@@ -73,18 +92,53 @@ public final class BenchIngestCommand implements Callable<Integer> {
                 String key = new ApiKeys(rt.postgres().dataSource())
                         .create("bench", EnumSet.of(ApiKeys.Role.INGEST), Integer.MAX_VALUE).secret();
                 String url = FeedbackService.url(ctx);
-                log("raw Kafka producer, " + ratings + " ratings ...");
-                double raw = raw(rt.kafka().bootstrapServers(), ratings, "raw");
-                log("HTTP batched (" + batch + " per request, " + concurrency + " clients), " + ratings + " ratings ...");
-                http(url, key, 2_000, batch, "warm-b"); // warm-up: JIT, connections
-                double batched = http(url, key, ratings, batch, "batch");
-                log("HTTP single (" + concurrency + " clients), " + single + " ratings ...");
-                http(url, key, 2_000, 1, "warm-s");
-                double singles = http(url, key, single, 1, "single");
-                out.put("raw_kafka_ratings_per_s", Math.round(raw));
-                out.put("http_batched_ratings_per_s", Math.round(batched));
-                out.put("http_single_ratings_per_s", Math.round(singles));
-                out.put("batched_over_raw", Math.round(batched / raw * 1000) / 1000.0);
+                log("warm-up (JIT, connections) ...");
+                raw(rt.kafka().bootstrapServers(), 20_000, "warm-r");
+                http(url, key, 20_000, batch, "warm-b");
+                http(url, key, warmup, 1, "warm-s");
+                List<Double> raw = new ArrayList<>();
+                List<Double> batched = new ArrayList<>();
+                List<Double> singles = new ArrayList<>();
+                List<Double> rawCpu = new ArrayList<>();
+                List<Double> batchedCpu = new ArrayList<>();
+                List<Double> singleCpu = new ArrayList<>();
+                for (int run = 1; run <= runs; run++) {
+                    String r = "run " + run + "/" + runs + ": ";
+                    log(r + "raw Kafka producer, " + ratings + " ratings ...");
+                    long cpu = cpuNanos();
+                    raw.add(raw(rt.kafka().bootstrapServers(), ratings, "raw" + run));
+                    rawCpu.add((cpuNanos() - cpu) / 1e3 / ratings);
+                    log(r + "HTTP batched (" + batch + " per request, " + concurrency + " clients), " + ratings + " ratings ...");
+                    cpu = cpuNanos();
+                    batched.add(http(url, key, ratings, batch, "batch" + run));
+                    batchedCpu.add((cpuNanos() - cpu) / 1e3 / ratings);
+                    log(r + "HTTP single (" + concurrency + " clients), " + single + " ratings ...");
+                    cpu = cpuNanos();
+                    singles.add(http(url, key, single, 1, "single" + run));
+                    singleCpu.add((cpuNanos() - cpu) / 1e3 / single);
+                    log(r + "raw " + Math.round(raw.get(run - 1)) + ", batched " + Math.round(batched.get(run - 1))
+                            + ", single " + Math.round(singles.get(run - 1)) + " ratings/s");
+                }
+                double rawMedian = median(raw);
+                double batchedMedian = median(batched);
+                double singleMedian = median(singles);
+                out.put("raw_kafka_ratings_per_s", Math.round(rawMedian));
+                out.put("http_batched_ratings_per_s", Math.round(batchedMedian));
+                out.put("http_single_ratings_per_s", Math.round(singleMedian));
+                out.put("batched_over_raw", Math.round(batchedMedian / rawMedian * 1000) / 1000.0);
+                out.put("single_over_raw", Math.round(singleMedian / rawMedian * 1000) / 1000.0);
+                out.put("runs", runs);
+                out.put("raw_kafka_runs", raw.stream().map(Math::round).toList());
+                out.put("http_batched_runs", batched.stream().map(Math::round).toList());
+                out.put("http_single_runs", singles.stream().map(Math::round).toList());
+                Map<String, Object> cpu = new LinkedHashMap<>();
+                cpu.put("raw_kafka", Math.round(median(rawCpu)));
+                cpu.put("http_batched", Math.round(median(batchedCpu)));
+                cpu.put("http_single", Math.round(median(singleCpu)));
+                out.put("jvm_cpu_us_per_rating", cpu);
+                out.put("jvm_cpu_note", "CPU time of this one JVM (HTTP clients, feedback-service, broker, sink) per rating "
+                        + "while each path ran, median; PostgreSQL's processes are not included");
+                out.put("load_average_at_end", Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 10) / 10.0);
                 out.put("ratings", ratings);
                 out.put("single_ratings", single);
                 out.put("batch_size", batch);
@@ -103,6 +157,16 @@ public final class BenchIngestCommand implements Callable<Integer> {
             out.forEach((k, v) -> System.out.println(k + " " + v));
         }
         return 0;
+    }
+
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    static double median(List<Double> xs) {
+        List<Double> sorted = xs.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     static void log(String s) {
@@ -132,8 +196,38 @@ public final class BenchIngestCommand implements Callable<Integer> {
         }
     }
 
+    /** The JSON body of request {@code r}: one rating, or an array of {@code perRequest}. */
+    static String body(String prefix, int n, int perRequest, int r) {
+        StringBuilder body = new StringBuilder(perRequest * 130);
+        int from = r * perRequest;
+        int to = Math.min(n, from + perRequest);
+        if (perRequest > 1) {
+            body.append('[');
+        }
+        for (int i = from; i < to; i++) {
+            if (i > from) {
+                body.append(',');
+            }
+            body.append(new String(rating(prefix, i), StandardCharsets.UTF_8));
+        }
+        if (perRequest > 1) {
+            body.append(']');
+        }
+        return body.toString();
+    }
+
+    /** One client thread's way of POSTing a body; returns the HTTP status. */
+    interface Poster extends AutoCloseable {
+        int post(String body) throws IOException, InterruptedException;
+
+        @Override
+        default void close() throws IOException {
+        }
+    }
+
     double http(String url, String key, int n, int perRequest, String prefix) throws Exception {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI target = URI.create(url + "/v1/ratings");
         int requests = (n + perRequest - 1) / perRequest;
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
@@ -143,35 +237,16 @@ public final class BenchIngestCommand implements Callable<Integer> {
             List<Future<?>> workers = new ArrayList<>();
             for (int w = 0; w < concurrency; w++) {
                 workers.add(pool.submit(() -> {
-                    int r;
-                    while ((r = next.getAndIncrement()) < requests) {
-                        StringBuilder body = new StringBuilder(perRequest * 130);
-                        int from = r * perRequest;
-                        int to = Math.min(n, from + perRequest);
-                        if (perRequest > 1) {
-                            body.append('[');
-                        }
-                        for (int i = from; i < to; i++) {
-                            if (i > from) {
-                                body.append(',');
-                            }
-                            body.append(new String(rating(prefix, i), StandardCharsets.UTF_8));
-                        }
-                        if (perRequest > 1) {
-                            body.append(']');
-                        }
-                        HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/v1/ratings"))
-                                .header("Authorization", "Bearer " + key)
-                                .header("Content-Type", "application/json")
-                                .timeout(Duration.ofSeconds(120))
-                                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
-                        try {
-                            HttpResponse<String> resp = client.send(req, HttpResponse.BodyHandlers.ofString());
-                            if (resp.statusCode() != 202) {
+                    try (Poster poster = client.equals("jdk") ? jdkPoster(jdk, target, key) : new PlainPoster(target, key)) {
+                        int r;
+                        while ((r = next.getAndIncrement()) < requests) {
+                            try {
+                                if (poster.post(body(prefix, n, perRequest, r)) != 202) {
+                                    failed.incrementAndGet();
+                                }
+                            } catch (IOException e) {
                                 failed.incrementAndGet();
                             }
-                        } catch (Exception e) {
-                            failed.incrementAndGet();
                         }
                     }
                     return null;
@@ -188,5 +263,100 @@ public final class BenchIngestCommand implements Callable<Integer> {
             throw new UserFacingException(failed.get() + " of " + requests + " benchmark requests were not accepted");
         }
         return n / seconds;
+    }
+
+    static Poster jdkPoster(HttpClient client, URI target, String key) {
+        return body -> client.send(HttpRequest.newBuilder(target)
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(120))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /**
+     * A minimal HTTP/1.1 client: one keep-alive connection, one request at a time, what a
+     * load generator such as wrk does; it reads the status line, the headers and a
+     * Content-Length body, and reconnects when the server closes the connection.
+     */
+    static final class PlainPoster implements Poster {
+        private final URI target;
+        private final byte[] head;
+        private Socket socket;
+        private BufferedInputStream in;
+        private OutputStream out;
+
+        PlainPoster(URI target, String key) {
+            this.target = target;
+            this.head = ("POST " + target.getRawPath() + " HTTP/1.1\r\nHost: " + target.getHost() + ":" + target.getPort()
+                    + "\r\nAuthorization: Bearer " + key + "\r\nContent-Type: application/json\r\nContent-Length: ")
+                    .getBytes(StandardCharsets.US_ASCII);
+        }
+
+        @Override
+        public int post(String body) throws IOException {
+            try {
+                return exchange(body);
+            } catch (IOException | RuntimeException e) {
+                close(); // the connection's state is unknown: a new one for the next request
+                throw e;
+            }
+        }
+
+        private int exchange(String body) throws IOException {
+            if (socket == null) {
+                socket = new Socket(target.getHost(), target.getPort());
+                socket.setTcpNoDelay(true);
+                socket.setSoTimeout(120_000);
+                in = new BufferedInputStream(socket.getInputStream(), 8192);
+                out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+            }
+            byte[] b = body.getBytes(StandardCharsets.UTF_8);
+            out.write(head);
+            out.write((b.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(b);
+            out.flush();
+            String status = line();
+            int code = Integer.parseInt(status.substring(9, 12));
+            int length = 0;
+            boolean close = false;
+            for (String h = line(); !h.isEmpty(); h = line()) {
+                int colon = h.indexOf(':');
+                String name = h.substring(0, colon).trim();
+                if (name.equalsIgnoreCase("Content-Length")) {
+                    length = Integer.parseInt(h.substring(colon + 1).trim());
+                } else if (name.equalsIgnoreCase("Connection") && h.substring(colon + 1).trim().equalsIgnoreCase("close")) {
+                    close = true;
+                }
+            }
+            if (in.readNBytes(length).length != length) {
+                throw new EOFException("response body cut short");
+            }
+            if (close) {
+                close();
+            }
+            return code;
+        }
+
+        private String line() throws IOException {
+            StringBuilder sb = new StringBuilder(64);
+            int c;
+            while ((c = in.read()) != '\n') {
+                if (c < 0) {
+                    throw new EOFException("connection closed by the server");
+                }
+                if (c != '\r') {
+                    sb.append((char) c);
+                }
+            }
+            return sb.toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (socket != null) {
+                socket.close();
+                socket = null;
+            }
+        }
     }
 }
