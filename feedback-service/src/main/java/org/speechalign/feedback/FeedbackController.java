@@ -108,7 +108,8 @@ final class FeedbackController {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "409", description = "An id already accepted with another payload (listed in `ids`); the whole request is refused.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
-    @ApiResponse(responseCode = "413", description = "Body over MICRONAUT_SERVER_MAX_REQUEST_SIZE (1 MB) or more than 1,000 events.",
+    @ApiResponse(responseCode = "413", description = "More than 1,000 events (FEEDBACK_MAX_BATCH_SIZE), or a body over "
+            + "MICRONAUT_SERVER_MAX_REQUEST_SIZE (1 MB): that one is refused by Micronaut itself, with its own JSON error body.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "415", description = "Content-Type is not application/json.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
@@ -155,7 +156,8 @@ final class FeedbackController {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "409", description = "An id already accepted with another payload (listed in `ids`); the whole request is refused.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
-    @ApiResponse(responseCode = "413", description = "Body over MICRONAUT_SERVER_MAX_REQUEST_SIZE (1 MB) or more than 1,000 events.",
+    @ApiResponse(responseCode = "413", description = "More than 1,000 events (FEEDBACK_MAX_BATCH_SIZE), or a body over "
+            + "MICRONAUT_SERVER_MAX_REQUEST_SIZE (1 MB): that one is refused by Micronaut itself, with its own JSON error body.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "415", description = "Content-Type is not application/json.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
