@@ -100,22 +100,29 @@ final class FeedbackController {
             schema = @Schema(oneOf = {ApiSchemas.RatingBody.class, ApiSchemas.RatingArray.class})))
     @ApiResponse(responseCode = "202", description = "Every event acknowledged by Kafka.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Accepted.class)))
-    @ApiResponse(responseCode = "400", description = "Malformed JSON, wrong type, out of range, missing field, id over 128 characters, bad timestamp, empty array; `errors` names each field, e.g. `[3].score`.",
+    @ApiResponse(responseCode = "400", description = "Malformed JSON, wrong type, out of range, missing field, id over 128 characters, "
+            + "bad timestamp, empty array; `errors` names each field, e.g. `[3].score`.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
-    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.", headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer", schema = @Schema(type = "string")),
+    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
+                    schema = @Schema(type = "string")),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "403", description = "The key lacks the ingest role.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
-    @ApiResponse(responseCode = "409", description = "An id already accepted with another payload (listed in `ids`); the whole request is refused.",
+    @ApiResponse(responseCode = "409", description = "An id already accepted with another payload (listed in `ids`); the whole request is "
+            + "refused.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "413", description = "More than 1,000 events (FEEDBACK_MAX_BATCH_SIZE), or a body over "
             + "MICRONAUT_SERVER_MAX_REQUEST_SIZE (1 MB): that one is refused by Micronaut itself, with its own JSON error body.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "415", description = "Content-Type is not application/json.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
-    @ApiResponse(responseCode = "429", description = "The key is over its rate (events/s); retry after `retry_after_seconds`.", headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds to wait.", schema = @Schema(type = "integer")),
+    @ApiResponse(responseCode = "429", description = "The key is over its rate (events/s); retry after `retry_after_seconds`.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds to wait.",
+                    schema = @Schema(type = "integer")),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
-    @ApiResponse(responseCode = "503", description = "Kafka did not acknowledge in time, or PostgreSQL is unreachable; retrying the same payload loses nothing.",
+    @ApiResponse(responseCode = "503", description = "Kafka did not acknowledge in time, or PostgreSQL is unreachable; retrying the same "
+            + "payload loses nothing.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @Post(uri = "/v1/ratings", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     HttpResponse<String> ratings(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
@@ -148,22 +155,29 @@ final class FeedbackController {
             schema = @Schema(oneOf = {ApiSchemas.ComparisonBody.class, ApiSchemas.ComparisonArray.class})))
     @ApiResponse(responseCode = "202", description = "Every event acknowledged by Kafka.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Accepted.class)))
-    @ApiResponse(responseCode = "400", description = "Malformed JSON, wrong type, out of range, missing field, id over 128 characters, bad timestamp, empty array; `errors` names each field, e.g. `[3].score`.",
+    @ApiResponse(responseCode = "400", description = "Malformed JSON, wrong type, out of range, missing field, id over 128 characters, "
+            + "bad timestamp, empty array; `errors` names each field, e.g. `[3].score`.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
-    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.", headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer", schema = @Schema(type = "string")),
+    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
+                    schema = @Schema(type = "string")),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "403", description = "The key lacks the ingest role.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
-    @ApiResponse(responseCode = "409", description = "An id already accepted with another payload (listed in `ids`); the whole request is refused.",
+    @ApiResponse(responseCode = "409", description = "An id already accepted with another payload (listed in `ids`); the whole request is "
+            + "refused.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "413", description = "More than 1,000 events (FEEDBACK_MAX_BATCH_SIZE), or a body over "
             + "MICRONAUT_SERVER_MAX_REQUEST_SIZE (1 MB): that one is refused by Micronaut itself, with its own JSON error body.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "415", description = "Content-Type is not application/json.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
-    @ApiResponse(responseCode = "429", description = "The key is over its rate (events/s); retry after `retry_after_seconds`.", headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds to wait.", schema = @Schema(type = "integer")),
+    @ApiResponse(responseCode = "429", description = "The key is over its rate (events/s); retry after `retry_after_seconds`.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds to wait.",
+                    schema = @Schema(type = "integer")),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
-    @ApiResponse(responseCode = "503", description = "Kafka did not acknowledge in time, or PostgreSQL is unreachable; retrying the same payload loses nothing.",
+    @ApiResponse(responseCode = "503", description = "Kafka did not acknowledge in time, or PostgreSQL is unreachable; retrying the same "
+            + "payload loses nothing.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @Post(uri = "/v1/comparisons", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     HttpResponse<String> comparisons(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
@@ -193,7 +207,9 @@ final class FeedbackController {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Erased.class)))
     @ApiResponse(responseCode = "400", description = "rater_id is blank or over 128 characters (field `rater_id`).",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
-    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.", headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer", schema = @Schema(type = "string")),
+    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
+                    schema = @Schema(type = "string")),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "403", description = "The key lacks the admin role.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))

@@ -121,10 +121,14 @@ final class SynthController {
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = SynthesizeRequest.class)))
     @ApiResponse(responseCode = "200", description = "The syntheses.",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.SynthesizeResponse.class)))
-    @ApiResponse(responseCode = "400", description = "Malformed JSON, wrong type, or a field out of its range (text, speaker, samples, temperature, seed); `errors` names each field.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ApiSchemas.SynthesizeResponse.class)))
+    @ApiResponse(responseCode = "400", description = "Malformed JSON, wrong type, or a field out of its range (text, speaker, samples, "
+            + "temperature, seed); `errors` names each field.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
-    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.", headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer", schema = @Schema(type = "string")),
+    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
+                    schema = @Schema(type = "string")),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "403", description = "The key lacks the synthesize role.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
@@ -132,7 +136,8 @@ final class SynthController {
             + "with its own JSON error body (message, _embedded.errors).")
     @ApiResponse(responseCode = "415", description = "Content-Type is not application/json.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
-    @ApiResponse(responseCode = "503", description = "No model version serves yet (`no_model`), or Kafka did not acknowledge, or PostgreSQL or the codec is unavailable.",
+    @ApiResponse(responseCode = "503", description = "No model version serves yet (`no_model`), or Kafka did not acknowledge, or "
+            + "PostgreSQL or the codec is unavailable.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @Post(uri = "/v1/synthesize", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
     HttpResponse<String> synthesize(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
@@ -254,7 +259,9 @@ final class SynthController {
             content = @Content(mediaType = "audio/wav", schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "400", description = "id over 128 characters (field `id`).",
             content = @Content(mediaType = ApiSchemas.JSON_BESIDE_WAV, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
-    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.", headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer", schema = @Schema(type = "string")),
+    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
+                    schema = @Schema(type = "string")),
             content = @Content(mediaType = ApiSchemas.JSON_BESIDE_WAV, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "403", description = "The key lacks the synthesize role.",
             content = @Content(mediaType = ApiSchemas.JSON_BESIDE_WAV, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
@@ -263,7 +270,8 @@ final class SynthController {
     @ApiResponse(responseCode = "503", description = "PostgreSQL or the codec (libcodec2) is unavailable.",
             content = @Content(mediaType = ApiSchemas.JSON_BESIDE_WAV, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @Get(uri = "/v1/syntheses/{id}/audio.wav", produces = "audio/wav")
-    HttpResponse<?> audio(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Parameter(description = "synthesis_id from POST /v1/synthesize.") @PathVariable("id") String id) {
+    HttpResponse<?> audio(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                          @Parameter(description = "synthesis_id from POST /v1/synthesize.") @PathVariable("id") String id) {
         try {
             auth.require(authorization, ApiKeys.Role.SYNTHESIZE);
             if (id == null || id.length() > 128) throw invalid(List.of(new FieldError("id", "must be 1 to 128 characters")));
@@ -300,7 +308,9 @@ final class SynthController {
     @SecurityRequirement(name = ApiSchemas.BEARER, scopes = "synthesize")
     @ApiResponse(responseCode = "200", description = "The versions.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Models.class)))
-    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.", headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer", schema = @Schema(type = "string")),
+    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
+                    schema = @Schema(type = "string")),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "403", description = "The key lacks the synthesize role.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
@@ -338,7 +348,8 @@ final class SynthController {
         }
     }
 
-    @Operation(summary = "Readiness", description = "200 only when Kafka, PostgreSQL and a loaded model are up, else 503 naming the failing part. No key.")
+    @Operation(summary = "Readiness",
+            description = "200 only when Kafka, PostgreSQL and a loaded model are up, else 503 naming the failing part. No key.")
     @ApiResponse(responseCode = "200", description = "Up.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Health.class)))
     @ApiResponse(responseCode = "503", description = "Kafka, PostgreSQL or the model is down.",

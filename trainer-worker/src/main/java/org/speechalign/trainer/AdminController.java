@@ -72,11 +72,14 @@ final class AdminController {
         this.worker = worker;
     }
 
-    @Operation(summary = "The line's versions", description = "Serving version, default rollback target, the line's versions with metrics. Role `admin`.")
+    @Operation(summary = "The line's versions",
+            description = "Serving version, default rollback target, the line's versions with metrics. Role `admin`.")
     @SecurityRequirement(name = ApiSchemas.BEARER, scopes = "admin")
     @ApiResponse(responseCode = "200", description = "The registry.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Models.class)))
-    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.", headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer", schema = @Schema(type = "string")),
+    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
+                    schema = @Schema(type = "string")),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "403", description = "The key lacks the admin role.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
@@ -97,11 +100,14 @@ final class AdminController {
         });
     }
 
-    @Operation(summary = "A version's audit trail", description = "Its model_events rows, oldest first (empty for an unknown version). Role `admin`.")
+    @Operation(summary = "A version's audit trail",
+            description = "Its model_events rows, oldest first (empty for an unknown version). Role `admin`.")
     @SecurityRequirement(name = ApiSchemas.BEARER, scopes = "admin")
     @ApiResponse(responseCode = "200", description = "The events.", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             array = @ArraySchema(schema = @Schema(implementation = ApiSchemas.Event.class))))
-    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.", headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer", schema = @Schema(type = "string")),
+    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
+                    schema = @Schema(type = "string")),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "403", description = "The key lacks the admin role.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
@@ -110,7 +116,8 @@ final class AdminController {
     @ApiResponse(responseCode = "503", description = "PostgreSQL or Kafka is unreachable.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @Get(uri = "/v1/models/{version}/events", produces = MediaType.APPLICATION_JSON)
-    HttpResponse<String> events(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Parameter(description = "A version of this worker's model line.") @PathVariable("version") String version) {
+    HttpResponse<String> events(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                @Parameter(description = "A version of this worker's model line.") @PathVariable("version") String version) {
         return handle(() -> {
             auth.require(authorization, ApiKeys.Role.ADMIN);
             return HttpResponse.ok(Json.writeString(registry.events(version)));
@@ -124,9 +131,12 @@ final class AdminController {
             schema = @Schema(implementation = ApiSchemas.PromoteRequest.class)))
     @ApiResponse(responseCode = "200", description = "It serves.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Promoted.class)))
-    @ApiResponse(responseCode = "400", description = "The body is not a JSON object, or reason is not a string of at most 1,000 characters (`errors` names it).",
+    @ApiResponse(responseCode = "400", description = "The body is not a JSON object, or reason is not a string of at most 1,000 "
+            + "characters (`errors` names it).",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
-    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.", headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer", schema = @Schema(type = "string")),
+    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
+                    schema = @Schema(type = "string")),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "403", description = "The key lacks the admin role.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
@@ -137,7 +147,8 @@ final class AdminController {
     @ApiResponse(responseCode = "503", description = "PostgreSQL or Kafka is unreachable.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @Post(uri = "/v1/models/{version}/promote", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<String> promote(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Parameter(description = "A version of this worker's model line.") @PathVariable("version") String version,
+    HttpResponse<String> promote(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                 @Parameter(description = "A version of this worker's model line.") @PathVariable("version") String version,
                                  @Parameter(hidden = true) @Nullable @Body byte[] body) {
         return handle(() -> {
             ApiKeys.ApiKey key = auth.require(authorization, ApiKeys.Role.ADMIN);
@@ -160,13 +171,17 @@ final class AdminController {
             schema = @Schema(implementation = ApiSchemas.RollbackRequest.class)))
     @ApiResponse(responseCode = "200", description = "Rolled back.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.RolledBack.class)))
-    @ApiResponse(responseCode = "400", description = "The body is not a JSON object, or to_version / reason is not a string of at most 1,000 characters (`errors` names it).",
+    @ApiResponse(responseCode = "400", description = "The body is not a JSON object, or to_version / reason is not a string of at most "
+            + "1,000 characters (`errors` names it).",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
-    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.", headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer", schema = @Schema(type = "string")),
+    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
+                    schema = @Schema(type = "string")),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "403", description = "The key lacks the admin role.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
-    @ApiResponse(responseCode = "409", description = "The registry refuses: nothing serves, no earlier serving version, the target already serves, "
+    @ApiResponse(responseCode = "409", description = "The registry refuses: nothing serves, no earlier serving version, the target "
+            + "already serves, "
             + "is unknown, belongs to another line, or retention deleted its artifact.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "500", description = "An unexpected failure (the message says which).",
@@ -174,7 +189,8 @@ final class AdminController {
     @ApiResponse(responseCode = "503", description = "PostgreSQL or Kafka is unreachable.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @Post(uri = "/v1/models/rollback", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<String> rollback(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Parameter(hidden = true) @Nullable @Body byte[] body) {
+    HttpResponse<String> rollback(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                  @Parameter(hidden = true) @Nullable @Body byte[] body) {
         return handle(() -> {
             ApiKeys.ApiKey key = auth.require(authorization, ApiKeys.Role.ADMIN);
             String to = field(body, "to_version");
@@ -194,7 +210,9 @@ final class AdminController {
     @SecurityRequirement(name = ApiSchemas.BEARER, scopes = "admin")
     @ApiResponse(responseCode = "200", description = "What was deleted and kept.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Collected.class)))
-    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.", headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer", schema = @Schema(type = "string")),
+    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
+                    schema = @Schema(type = "string")),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "403", description = "The key lacks the admin role.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))

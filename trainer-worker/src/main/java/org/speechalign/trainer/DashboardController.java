@@ -71,12 +71,15 @@ final class DashboardController {
     @Operation(summary = "The dashboard page and its assets", description = "/dashboard and /dashboard/ are the page (index.html); "
             + "its assets are dashboard.js and dashboard.css. No key.")
     @ApiResponse(responseCode = "200", description = "The page or asset.", content = {
-        @Content(mediaType = "text/html", schema = @Schema(type = "string")),
-        @Content(mediaType = "text/javascript", schema = @Schema(type = "string")),
+        @Content(mediaType = "text/html",
+                    schema = @Schema(type = "string")),
+        @Content(mediaType = "text/javascript",
+                    schema = @Schema(type = "string")),
         @Content(mediaType = "text/css", schema = @Schema(type = "string"))})
     @ApiResponse(responseCode = "404", description = "Not one of index.html, dashboard.js, dashboard.css.")
     @Get("/dashboard{/file}")
-    HttpResponse<?> asset(@Parameter(description = "index.html (default), dashboard.js or dashboard.css.") @Nullable @PathVariable("file") String file) throws IOException {
+    HttpResponse<?> asset(@Parameter(description = "index.html (default), dashboard.js or dashboard.css.")
+                          @Nullable @PathVariable("file") String file) throws IOException {
         String name = file == null || file.isEmpty() ? "index.html" : file;
         String type = ASSETS.get(name);
         if (type == null) return HttpResponse.notFound();
@@ -89,7 +92,8 @@ final class DashboardController {
     @Operation(summary = "What the dashboard draws", description = "Rows of the documented views for this worker's model line. No key.")
     @ApiResponse(responseCode = "200", description = "The rows.", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = ApiSchemas.Summary.class)))
-    @ApiResponse(responseCode = "503", description = "PostgreSQL is unreachable.", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+    @ApiResponse(responseCode = "503", description = "PostgreSQL is unreachable.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(implementation = ApiSchemas.Unavailable.class)))
     @Get(uri = "/dashboard/api/summary", produces = MediaType.APPLICATION_JSON)
     HttpResponse<String> summary() {
@@ -133,7 +137,8 @@ final class DashboardController {
     }
 
     /** A synthesis decoded by codec2 from its tokens in the syntheses table (8 kHz WAV). */
-    @Operation(summary = "A synthesis as audio", description = "8 kHz WAV decoded by codec2 from the tokens in the syntheses table. No key.")
+    @Operation(summary = "A synthesis as audio",
+            description = "8 kHz WAV decoded by codec2 from the tokens in the syntheses table. No key.")
     @ApiResponse(responseCode = "200", description = "The WAV.",
             content = @Content(mediaType = "audio/wav", schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "400", description = "id is not 1 to 128 of A-Z a-z 0-9 . _ : - (empty body).")
