@@ -17,6 +17,14 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.inject.Named;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -46,6 +54,7 @@ import org.speechalign.contracts.auth.ApiKeys;
  * response is written when its future completes, so no thread waits for Kafka or the claim.
  */
 @Controller
+@Tag(name = "feedback", description = "Ratings and A/B comparisons from products; rater erasure.")
 final class FeedbackController {
 
     private static final JavaType RATING_LIST = Json.MAPPER.getTypeFactory().constructCollectionType(List.class, Rating.class);
@@ -93,26 +102,112 @@ final class FeedbackController {
         }
     }
 
+    @Operation(summary = "Ingest ratings",
+            description = "One object or an array of up to 1,000 (FEEDBACK_MAX_BATCH_SIZE). Role `ingest`. Checks in order, "
+                    + "each refusal writing nothing: 401, 403, 415, 413, 400, 429, 409; then 202 once Kafka acknowledged every event "
+                    + "(acks=all). The same id with the same payload is accepted again and counted in `duplicates`.")
+    @SecurityRequirement(name = ApiSchemas.BEARER, scopes = "ingest")
+    @RequestBody(required = true, description = "One rating, or a non-empty array of at most 1,000 "
+            + "(FEEDBACK_MAX_BATCH_SIZE) accepted all or none; errors name the element, e.g. `[3].score`.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(oneOf = {ApiSchemas.RatingBody.class, ApiSchemas.RatingArray.class})))
+    @ApiResponse(responseCode = "202", description = "Every event acknowledged by Kafka.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Accepted.class)))
+    @ApiResponse(responseCode = "400", description = "Malformed JSON, wrong type, out of range, missing field, id over 128 characters, "
+            + "bad timestamp, empty array; `errors` names each field, e.g. `[3].score`.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
+                    schema = @Schema(type = "string")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "403", description = "The key lacks the ingest role.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "409", description = "An id already accepted with another payload (listed in `ids`); the whole request is "
+            + "refused.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "413", description = "More than 1,000 events (FEEDBACK_MAX_BATCH_SIZE), or a body over "
+            + "MICRONAUT_SERVER_MAX_REQUEST_SIZE (1 MB): that one is refused by Micronaut itself, with its own JSON error body.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "415", description = "Content-Type is not application/json.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "429", description = "The key is over its rate (events/s); retry after `retry_after_seconds`.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds to wait.",
+                    schema = @Schema(type = "integer")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "503", description = "Kafka did not acknowledge in time, or PostgreSQL is unreachable; retrying the same "
+            + "payload loses nothing.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @Post(uri = "/v1/ratings", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    CompletableFuture<HttpResponse<String>> ratings(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
-                                                    @Nullable @Header(HttpHeaders.CONTENT_TYPE) String contentType,
-                                                    @Nullable @Body byte[] body) {
+    CompletableFuture<HttpResponse<String>> ratings(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                                    @Parameter(hidden = true) @Nullable @Header(HttpHeaders.CONTENT_TYPE) String contentType,
+                                                    @Parameter(hidden = true) @Nullable @Body byte[] body) {
         return accept(authorization, contentType, body, Rating.class, RATING_LIST, Validation::rating,
                 (r, now) -> r.createdAt() == null ? r.withCreatedAt(now) : r, ingest::ratings);
     }
 
+    @Operation(summary = "Ingest comparisons",
+            description = "One object or an array of up to 1,000 (FEEDBACK_MAX_BATCH_SIZE). Role `ingest`. Checks in order, "
+                    + "each refusal writing nothing: 401, 403, 415, 413, 400, 429, 409; then 202 once Kafka acknowledged every event "
+                    + "(acks=all). The same id with the same payload is accepted again and counted in `duplicates`.")
+    @SecurityRequirement(name = ApiSchemas.BEARER, scopes = "ingest")
+    @RequestBody(required = true, description = "One comparison, or a non-empty array of at most 1,000 "
+            + "(FEEDBACK_MAX_BATCH_SIZE) accepted all or none; errors name the element, e.g. `[0].winner`.", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(oneOf = {ApiSchemas.ComparisonBody.class, ApiSchemas.ComparisonArray.class})))
+    @ApiResponse(responseCode = "202", description = "Every event acknowledged by Kafka.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Accepted.class)))
+    @ApiResponse(responseCode = "400", description = "Malformed JSON, wrong type, out of range, missing field, id over 128 characters, "
+            + "bad timestamp, empty array; `errors` names each field, e.g. `[3].score`.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
+                    schema = @Schema(type = "string")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "403", description = "The key lacks the ingest role.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "409", description = "An id already accepted with another payload (listed in `ids`); the whole request is "
+            + "refused.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "413", description = "More than 1,000 events (FEEDBACK_MAX_BATCH_SIZE), or a body over "
+            + "MICRONAUT_SERVER_MAX_REQUEST_SIZE (1 MB): that one is refused by Micronaut itself, with its own JSON error body.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "415", description = "Content-Type is not application/json.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "429", description = "The key is over its rate (events/s); retry after `retry_after_seconds`.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.RETRY_AFTER, description = "Seconds to wait.",
+                    schema = @Schema(type = "integer")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "503", description = "Kafka did not acknowledge in time, or PostgreSQL is unreachable; retrying the same "
+            + "payload loses nothing.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @Post(uri = "/v1/comparisons", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    CompletableFuture<HttpResponse<String>> comparisons(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
-                                                        @Nullable @Header(HttpHeaders.CONTENT_TYPE) String contentType,
-                                                        @Nullable @Body byte[] body) {
+    CompletableFuture<HttpResponse<String>> comparisons(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                                        @Parameter(hidden = true) @Nullable @Header(HttpHeaders.CONTENT_TYPE) String contentType,
+                                                        @Parameter(hidden = true) @Nullable @Body byte[] body) {
         return accept(authorization, contentType, body, Comparison.class, COMPARISON_LIST, Validation::comparison,
                 (c, now) -> c.createdAt() == null ? c.withCreatedAt(now) : c, ingest::comparisons);
     }
 
+    @Operation(summary = "Erase a rater",
+            description = "Deletes the rater's ratings, comparisons, claims and unbatched comparison pairs in one transaction, "
+                    + "audited in rater_erasures (actor = the key's name). Role `admin`.")
+    @SecurityRequirement(name = ApiSchemas.BEARER, scopes = "admin")
+    @ApiResponse(responseCode = "200", description = "What was deleted.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Erased.class)))
+    @ApiResponse(responseCode = "400", description = "rater_id is blank or over 128 characters (field `rater_id`).",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
+                    schema = @Schema(type = "string")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "403", description = "The key lacks the admin role.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "503", description = "PostgreSQL is unreachable.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @Delete(uri = "/v1/raters/{raterId}", produces = MediaType.APPLICATION_JSON)
     @ExecuteOn(TaskExecutors.BLOCKING)
-    CompletableFuture<HttpResponse<String>> eraseRater(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
-                                                       @PathVariable("raterId") String raterId) {
+    CompletableFuture<HttpResponse<String>> eraseRater(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                                       @Parameter(description = "The rater's pseudonymous id.") @PathVariable("raterId") String raterId) {
         return guarded(() -> {
             ApiKeys.ApiKey key = auth.require(authorization, ApiKeys.Role.ADMIN);
             List<FieldError> errors = new ArrayList<>();
@@ -133,6 +228,11 @@ final class FeedbackController {
         });
     }
 
+    @Operation(summary = "Readiness", description = "200 only when Kafka and PostgreSQL answer, else 503 naming the failing part. No key.")
+    @ApiResponse(responseCode = "200", description = "Up.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Health.class)))
+    @ApiResponse(responseCode = "503", description = "Kafka or PostgreSQL is down.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Health.class)))
     @Get(uri = "/health", produces = MediaType.APPLICATION_JSON)
     @ExecuteOn(TaskExecutors.BLOCKING)
     HttpResponse<String> health() {

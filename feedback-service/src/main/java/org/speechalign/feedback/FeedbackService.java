@@ -2,12 +2,26 @@ package org.speechalign.feedback;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.swagger.v3.oas.annotations.OpenAPIDefinition;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
+import io.swagger.v3.oas.annotations.info.Info;
+import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import java.util.Map;
 
 /**
  * Starts the feedback-service in its own application context (environment {@value #ENVIRONMENT},
  * configuration {@code application-feedback.yml}), so several services can run in one JVM.
  */
+@OpenAPIDefinition(info = @Info(
+        title = FeedbackService.NAME,
+        version = "${service.version}",
+        description = "The HTTP front door of the SpeechAlign platform for people's judgements of syntheses: ratings (1–5) and "
+                + "A/B comparisons, published on Kafka (speech.ratings.v1, speech.comparisons.v1) before the answer, and the "
+                + "erasure of a rater's data. JSON is snake_case with ISO-8601 timestamps; every refusal is "
+                + "{error, message, errors?} and writes nothing. Keys: `./speechalign keys create --name N --role ingest|admin`."))
+@SecurityScheme(name = ApiSchemas.BEARER, type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "`Authorization: Bearer <key>`: an API key from `./speechalign keys create` (stored as sha-256). The roles "
+                + "an operation needs are listed in its security requirement: ingest for ratings and comparisons, admin for erasure.")
 public final class FeedbackService {
 
     public static final String NAME = "feedback-service";

@@ -206,6 +206,11 @@ class FeedbackServiceIntegrationTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, metrics.statusCode());
         assertTrue(metrics.body().contains("feedback_events_accepted"), "prometheus exposes the ingest counters");
+        HttpResponse<String> openapi = http.send(HttpRequest.newBuilder(URI.create(base + "/openapi.yml")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, openapi.statusCode(), "the OpenAPI document is served without a key");
+        assertTrue(openapi.headers().firstValue("Content-Type").orElse("").startsWith("application/yaml"), openapi.headers().toString());
+        assertTrue(openapi.body().contains("title: feedback-service") && openapi.body().contains("/v1/ratings"), openapi.body());
     }
 
     @Test

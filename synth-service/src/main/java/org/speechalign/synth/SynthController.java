@@ -16,6 +16,15 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.Schema.RequiredMode;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,10 +52,22 @@ import org.speechalign.loop.registry.ModelRegistry;
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
+@Tag(name = "synthesis", description = "Speech from the serving model version; its audio; the versions.")
 final class SynthController {
 
     /** The request body (snake_case JSON). */
-    record SynthesizeRequest(String text, String speaker, Integer samples, Double temperature, Long seed) {
+    @Schema(name = "SynthesizeRequest")
+    record SynthesizeRequest(
+            @Schema(description = "What to say: 1 to synth.max-text-length (500) characters, no control characters besides "
+                    + "newline and tab, something to say besides pauses.", requiredMode = RequiredMode.REQUIRED,
+                    example = "Hello world.") String text,
+            @Schema(description = "One of the serving model's speakers (GET /v1/models lists them).",
+                    requiredMode = RequiredMode.REQUIRED, example = "slt") String speaker,
+            @Schema(description = "Samples to draw: 1 to synth.max-samples (8).", minimum = "1", defaultValue = "1") Integer samples,
+            @Schema(description = "0 (greedy) to synth.max-temperature (2.0); default synth.default-temperature.", minimum = "0")
+            Double temperature,
+            @Schema(description = "Non-negative; random when absent. Each synthesis answers the seed it was drawn with.",
+                    minimum = "0") Long seed) {
     }
 
     static final class Refusal extends Exception {
@@ -93,10 +114,35 @@ final class SynthController {
         this.meters = meters;
     }
 
+    @Operation(summary = "Synthesize speech",
+            description = "The serving model speaks the text; every synthesis is published on speech.synthesis.v1 (acks=all) "
+                    + "before the answer. Role `synthesize`. Text equal to a golden utterance's (same speaker) carries its utterance_id.")
+    @SecurityRequirement(name = ApiSchemas.BEARER, scopes = "synthesize")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = SynthesizeRequest.class)))
+    @ApiResponse(responseCode = "200", description = "The syntheses.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = ApiSchemas.SynthesizeResponse.class)))
+    @ApiResponse(responseCode = "400", description = "Malformed JSON, wrong type, or a field out of its range (text, speaker, samples, "
+            + "temperature, seed); `errors` names each field.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
+                    schema = @Schema(type = "string")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "403", description = "The key lacks the synthesize role.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "413", description = "Body over MICRONAUT_SERVER_MAX_REQUEST_SIZE (64 KB): refused by Micronaut itself, "
+            + "with its own JSON error body (message, _embedded.errors).")
+    @ApiResponse(responseCode = "415", description = "Content-Type is not application/json.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "503", description = "No model version serves yet (`no_model`), or Kafka did not acknowledge, or "
+            + "PostgreSQL or the codec is unavailable.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @Post(uri = "/v1/synthesize", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<String> synthesize(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
-                                    @Nullable @Header(HttpHeaders.CONTENT_TYPE) String contentType,
-                                    @Nullable @Body byte[] body) {
+    HttpResponse<String> synthesize(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                    @Parameter(hidden = true) @Nullable @Header(HttpHeaders.CONTENT_TYPE) String contentType,
+                                    @Parameter(hidden = true) @Nullable @Body byte[] body) {
         Timer.Sample timer = Timer.start(meters);
         try {
             auth.require(authorization, ApiKeys.Role.SYNTHESIZE);
@@ -205,8 +251,27 @@ final class SynthController {
         return m;
     }
 
+    @Operation(summary = "A synthesis as audio",
+            description = "8 kHz 16-bit mono WAV decoded by codec2 3200 from the synthesis's tokens (this instance's recent syntheses "
+                    + "from memory, any other from the syntheses table). Role `synthesize`.")
+    @SecurityRequirement(name = ApiSchemas.BEARER, scopes = "synthesize")
+    @ApiResponse(responseCode = "200", description = "The WAV.",
+            content = @Content(mediaType = "audio/wav", schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "400", description = "id over 128 characters (field `id`).",
+            content = @Content(mediaType = ApiSchemas.JSON_BESIDE_WAV, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
+                    schema = @Schema(type = "string")),
+            content = @Content(mediaType = ApiSchemas.JSON_BESIDE_WAV, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "403", description = "The key lacks the synthesize role.",
+            content = @Content(mediaType = ApiSchemas.JSON_BESIDE_WAV, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "404", description = "No synthesis with that id.",
+            content = @Content(mediaType = ApiSchemas.JSON_BESIDE_WAV, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "503", description = "PostgreSQL or the codec (libcodec2) is unavailable.",
+            content = @Content(mediaType = ApiSchemas.JSON_BESIDE_WAV, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @Get(uri = "/v1/syntheses/{id}/audio.wav", produces = "audio/wav")
-    HttpResponse<?> audio(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable("id") String id) {
+    HttpResponse<?> audio(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                          @Parameter(description = "synthesis_id from POST /v1/synthesize.") @PathVariable("id") String id) {
         try {
             auth.require(authorization, ApiKeys.Role.SYNTHESIZE);
             if (id == null || id.length() > 128) throw invalid(List.of(new FieldError("id", "must be 1 to 128 characters")));
@@ -237,8 +302,22 @@ final class SynthController {
         return c;
     }
 
+    @Operation(summary = "Model versions",
+            description = "The version this instance serves (and since when), the last artifact it refused, the registry's serving "
+                    + "version and the line's versions. Role `synthesize`.")
+    @SecurityRequirement(name = ApiSchemas.BEARER, scopes = "synthesize")
+    @ApiResponse(responseCode = "200", description = "The versions.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Models.class)))
+    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
+                    schema = @Schema(type = "string")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "403", description = "The key lacks the synthesize role.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "503", description = "PostgreSQL is unreachable.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @Get(uri = "/v1/models", produces = MediaType.APPLICATION_JSON)
-    HttpResponse<String> models(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+    HttpResponse<String> models(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         try {
             auth.require(authorization, ApiKeys.Role.SYNTHESIZE);
             Map<String, Object> m = new LinkedHashMap<>();
@@ -269,6 +348,12 @@ final class SynthController {
         }
     }
 
+    @Operation(summary = "Readiness",
+            description = "200 only when Kafka, PostgreSQL and a loaded model are up, else 503 naming the failing part. No key.")
+    @ApiResponse(responseCode = "200", description = "Up.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Health.class)))
+    @ApiResponse(responseCode = "503", description = "Kafka, PostgreSQL or the model is down.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Health.class)))
     @Get(uri = "/health", produces = MediaType.APPLICATION_JSON)
     HttpResponse<String> health() {
         Map<String, String> status = health.check();

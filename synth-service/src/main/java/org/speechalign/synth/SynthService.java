@@ -2,12 +2,26 @@ package org.speechalign.synth;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import io.swagger.v3.oas.annotations.OpenAPIDefinition;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
+import io.swagger.v3.oas.annotations.info.Info;
+import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import java.util.Map;
 
 /**
  * Starts the synth-service in its own application context (environment {@value #ENVIRONMENT},
  * configuration {@code application-synth.yml}), so several services can run in one JVM.
  */
+@OpenAPIDefinition(info = @Info(
+        title = SynthService.NAME,
+        version = "${service.version}",
+        description = "Serves the SpeechAlign platform's codec language model: text and speaker in, codec tokens and WAV audio out. "
+                + "Every synthesis is published on Kafka (speech.synthesis.v1) before the answer, to be rated and paired into "
+                + "preference data; promoted model versions are hot-swapped. JSON is snake_case; every refusal is "
+                + "{error, message, errors?}. Keys: `./speechalign keys create --name N --role synthesize`."))
+@SecurityScheme(name = ApiSchemas.BEARER, type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "`Authorization: Bearer <key>`: an API key from `./speechalign keys create` (stored as sha-256). Every "
+                + "operation but /health needs the synthesize role, listed in its security requirement.")
 public final class SynthService {
 
     public static final String NAME = "synth-service";

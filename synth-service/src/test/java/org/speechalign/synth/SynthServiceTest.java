@@ -177,6 +177,15 @@ class SynthServiceTest {
     }
 
     @Test
+    void servesItsOpenApiDocumentWithoutKey() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/openapi.yml")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/yaml"), r.headers().toString());
+        assertTrue(r.body().contains("title: synth-service") && r.body().contains("/v1/synthesize"), r.body());
+    }
+
+    @Test
     void badRequestsGet400NamingTheField() throws Exception {
         Map<String, String> cases = new HashMap<>();
         cases.put("{\"text\":\"\",\"speaker\":\"slt\"}", "text");

@@ -14,6 +14,15 @@ import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -38,6 +47,8 @@ import org.speechalign.loop.registry.Retention;
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
+@Tag(name = "registry", description = "Admin API of the model registry (role admin): every change is one transaction with its "
+        + "model_events audit row (actor = the key's name), published on speech.model-versions.v1 before the answer.")
 final class AdminController {
 
     private final KeyAuthenticator auth;
@@ -61,8 +72,23 @@ final class AdminController {
         this.worker = worker;
     }
 
+    @Operation(summary = "The line's versions",
+            description = "Serving version, default rollback target, the line's versions with metrics. Role `admin`.")
+    @SecurityRequirement(name = ApiSchemas.BEARER, scopes = "admin")
+    @ApiResponse(responseCode = "200", description = "The registry.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Models.class)))
+    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
+                    schema = @Schema(type = "string")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "403", description = "The key lacks the admin role.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "500", description = "An unexpected failure (the message says which).",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "503", description = "PostgreSQL or Kafka is unreachable.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @Get(uri = "/v1/models", produces = MediaType.APPLICATION_JSON)
-    HttpResponse<String> models(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+    HttpResponse<String> models(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         return handle(() -> {
             auth.require(authorization, ApiKeys.Role.ADMIN);
             Map<String, Object> m = new LinkedHashMap<>();
@@ -74,17 +100,56 @@ final class AdminController {
         });
     }
 
+    @Operation(summary = "A version's audit trail",
+            description = "Its model_events rows, oldest first (empty for an unknown version). Role `admin`.")
+    @SecurityRequirement(name = ApiSchemas.BEARER, scopes = "admin")
+    @ApiResponse(responseCode = "200", description = "The events.", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            array = @ArraySchema(schema = @Schema(implementation = ApiSchemas.Event.class))))
+    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
+                    schema = @Schema(type = "string")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "403", description = "The key lacks the admin role.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "500", description = "An unexpected failure (the message says which).",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "503", description = "PostgreSQL or Kafka is unreachable.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @Get(uri = "/v1/models/{version}/events", produces = MediaType.APPLICATION_JSON)
-    HttpResponse<String> events(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable("version") String version) {
+    HttpResponse<String> events(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                @Parameter(description = "A version of this worker's model line.") @PathVariable("version") String version) {
         return handle(() -> {
             auth.require(authorization, ApiKeys.Role.ADMIN);
             return HttpResponse.ok(Json.writeString(registry.events(version)));
         });
     }
 
+    @Operation(summary = "Promote a version", description = "Makes it serve: any version of the line whose artifact is kept; "
+            + "overriding the gate is audited. Every synth-service instance hot-swaps to it. Role `admin`.")
+    @SecurityRequirement(name = ApiSchemas.BEARER, scopes = "admin")
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ApiSchemas.PromoteRequest.class)))
+    @ApiResponse(responseCode = "200", description = "It serves.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Promoted.class)))
+    @ApiResponse(responseCode = "400", description = "The body is not a JSON object, or reason is not a string of at most 1,000 "
+            + "characters (`errors` names it).",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
+                    schema = @Schema(type = "string")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "403", description = "The key lacks the admin role.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "409", description = "The registry refuses: no such version, or retention deleted its artifact.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "500", description = "An unexpected failure (the message says which).",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "503", description = "PostgreSQL or Kafka is unreachable.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @Post(uri = "/v1/models/{version}/promote", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<String> promote(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @PathVariable("version") String version,
-                                 @Nullable @Body byte[] body) {
+    HttpResponse<String> promote(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                 @Parameter(description = "A version of this worker's model line.") @PathVariable("version") String version,
+                                 @Parameter(hidden = true) @Nullable @Body byte[] body) {
         return handle(() -> {
             ApiKeys.ApiKey key = auth.require(authorization, ApiKeys.Role.ADMIN);
             String reason = field(body, "reason");
@@ -99,8 +164,33 @@ final class AdminController {
         });
     }
 
+    @Operation(summary = "Roll back", description = "The serving version becomes rolled_back; the target (default: the most recent "
+            + "earlier serving version still promoted) serves again; events rolled_back + promoted. Role `admin`.")
+    @SecurityRequirement(name = ApiSchemas.BEARER, scopes = "admin")
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ApiSchemas.RollbackRequest.class)))
+    @ApiResponse(responseCode = "200", description = "Rolled back.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.RolledBack.class)))
+    @ApiResponse(responseCode = "400", description = "The body is not a JSON object, or to_version / reason is not a string of at most "
+            + "1,000 characters (`errors` names it).",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
+                    schema = @Schema(type = "string")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "403", description = "The key lacks the admin role.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "409", description = "The registry refuses: nothing serves, no earlier serving version, the target "
+            + "already serves, "
+            + "is unknown, belongs to another line, or retention deleted its artifact.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "500", description = "An unexpected failure (the message says which).",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "503", description = "PostgreSQL or Kafka is unreachable.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @Post(uri = "/v1/models/rollback", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<String> rollback(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization, @Nullable @Body byte[] body) {
+    HttpResponse<String> rollback(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization,
+                                  @Parameter(hidden = true) @Nullable @Body byte[] body) {
         return handle(() -> {
             ApiKeys.ApiKey key = auth.require(authorization, ApiKeys.Role.ADMIN);
             String to = field(body, "to_version");
@@ -115,8 +205,23 @@ final class AdminController {
         });
     }
 
+    @Operation(summary = "Run retention now", description = "Deletes the artifacts the retention rule no longer keeps (README: "
+            + "Retention rule), auditing a deleted event each. Role `admin`.")
+    @SecurityRequirement(name = ApiSchemas.BEARER, scopes = "admin")
+    @ApiResponse(responseCode = "200", description = "What was deleted and kept.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Collected.class)))
+    @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
+            headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
+                    schema = @Schema(type = "string")),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "403", description = "The key lacks the admin role.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "500", description = "An unexpected failure (the message says which).",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
+    @ApiResponse(responseCode = "503", description = "PostgreSQL or Kafka is unreachable.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @Post(uri = "/v1/artifacts/gc", consumes = MediaType.ALL, produces = MediaType.APPLICATION_JSON)
-    HttpResponse<String> gc(@Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
+    HttpResponse<String> gc(@Parameter(hidden = true) @Nullable @Header(HttpHeaders.AUTHORIZATION) String authorization) {
         return handle(() -> {
             ApiKeys.ApiKey key = auth.require(authorization, ApiKeys.Role.ADMIN);
             Retention.Result r = retention.collect(key.name());
@@ -126,6 +231,12 @@ final class AdminController {
         });
     }
 
+    @Operation(summary = "Readiness", description = "200 only when Kafka and PostgreSQL answer, else 503 naming the failing part; "
+            + "`training` says whether a batch is being trained. No key.")
+    @ApiResponse(responseCode = "200", description = "Up.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Health.class)))
+    @ApiResponse(responseCode = "503", description = "Kafka or PostgreSQL is down.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Health.class)))
     @Get(uri = "/health", produces = MediaType.APPLICATION_JSON)
     HttpResponse<String> health() {
         Map<String, Object> out = new LinkedHashMap<>();

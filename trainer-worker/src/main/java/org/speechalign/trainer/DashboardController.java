@@ -10,6 +10,12 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Array;
@@ -42,6 +48,8 @@ import org.speechalign.contracts.Json;
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
+@Tag(name = "dashboard", description = "The dashboard page and the read-only JSON it draws; no key (put the service behind your own "
+        + "access control in production). The page's promote and rollback buttons call the admin API with an admin key.")
 final class DashboardController {
 
     static final Map<String, String> ASSETS = Map.of(
@@ -60,8 +68,18 @@ final class DashboardController {
     }
 
     /** {@code /dashboard}, {@code /dashboard/} (the page) and its two assets. */
+    @Operation(summary = "The dashboard page and its assets", description = "/dashboard and /dashboard/ are the page (index.html); "
+            + "its assets are dashboard.js and dashboard.css. No key.")
+    @ApiResponse(responseCode = "200", description = "The page or asset.", content = {
+        @Content(mediaType = "text/html",
+                    schema = @Schema(type = "string")),
+        @Content(mediaType = "text/javascript",
+                    schema = @Schema(type = "string")),
+        @Content(mediaType = "text/css", schema = @Schema(type = "string"))})
+    @ApiResponse(responseCode = "404", description = "Not one of index.html, dashboard.js, dashboard.css.")
     @Get("/dashboard{/file}")
-    HttpResponse<?> asset(@Nullable @PathVariable("file") String file) throws IOException {
+    HttpResponse<?> asset(@Parameter(description = "index.html (default), dashboard.js or dashboard.css.")
+                          @Nullable @PathVariable("file") String file) throws IOException {
         String name = file == null || file.isEmpty() ? "index.html" : file;
         String type = ASSETS.get(name);
         if (type == null) return HttpResponse.notFound();
@@ -71,6 +89,12 @@ final class DashboardController {
         }
     }
 
+    @Operation(summary = "What the dashboard draws", description = "Rows of the documented views for this worker's model line. No key.")
+    @ApiResponse(responseCode = "200", description = "The rows.", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ApiSchemas.Summary.class)))
+    @ApiResponse(responseCode = "503", description = "PostgreSQL is unreachable.",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ApiSchemas.Unavailable.class)))
     @Get(uri = "/dashboard/api/summary", produces = MediaType.APPLICATION_JSON)
     HttpResponse<String> summary() {
         String line = settings.modelLine();
@@ -113,8 +137,15 @@ final class DashboardController {
     }
 
     /** A synthesis decoded by codec2 from its tokens in the syntheses table (8 kHz WAV). */
+    @Operation(summary = "A synthesis as audio",
+            description = "8 kHz WAV decoded by codec2 from the tokens in the syntheses table. No key.")
+    @ApiResponse(responseCode = "200", description = "The WAV.",
+            content = @Content(mediaType = "audio/wav", schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "400", description = "id is not 1 to 128 of A-Z a-z 0-9 . _ : - (empty body).")
+    @ApiResponse(responseCode = "404", description = "No synthesis with that id (empty body).")
+    @ApiResponse(responseCode = "503", description = "PostgreSQL unreachable (empty body) or the codec failed (text body).")
     @Get(uri = "/dashboard/api/syntheses/{id}/audio.wav", produces = "audio/wav")
-    HttpResponse<?> audio(@PathVariable("id") String id) {
+    HttpResponse<?> audio(@Parameter(description = "A synthesis_id.") @PathVariable("id") String id) {
         if (!ID.matcher(id).matches()) return HttpResponse.badRequest();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT tokens FROM syntheses WHERE synthesis_id = ?")) {

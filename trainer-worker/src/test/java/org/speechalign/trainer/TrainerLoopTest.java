@@ -304,6 +304,16 @@ class TrainerLoopTest {
     // ------------------------------------------------------------------ tests
 
     @Test
+    @Order(0)
+    void servesItsOpenApiDocumentWithoutKey() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(TrainerService.url(trainer) + "/openapi.yml")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/yaml"), r.headers().toString());
+        assertTrue(r.body().contains("title: trainer-worker") && r.body().contains("/v1/models/rollback"), r.body());
+    }
+
+    @Test
     @Order(1)
     void pairsToBatchToDpoToGateToEveryInstance() throws Exception {
         assertEquals(baseVersion, serving(synthA));
