@@ -83,8 +83,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--raters", defaultValue = "3", description = "simulated raters per synthesis (default ${DEFAULT-VALUE})")
     int raters;
 
-    @Option(names = "--dpo-steps", defaultValue = "60", description = "DPO steps per batch (default ${DEFAULT-VALUE})")
+    @Option(names = "--dpo-steps", defaultValue = "16", description = "DPO steps per batch of 16 pairs (default ${DEFAULT-VALUE}: "
+            + "4 passes over 64 pairs; 60 drove the loss to 0 and made golden speech less likely)")
     int dpoSteps;
+
+    @Option(names = "--sft-weight", defaultValue = "1.0", description = "weight of the SFT term on the golden (chosen) side of DPO "
+            + "(default ${DEFAULT-VALUE}; 0 = plain DPO)")
+    double sftWeight;
 
     @Option(names = "--gate-held-out", defaultValue = "100", description = "held-out utterances the gate compares on (default ${DEFAULT-VALUE})")
     int gateHeldOut;
@@ -176,6 +181,7 @@ final class DemoCommand implements Callable<Integer> {
             shared.put("trainer.base-model", base.toString());
             shared.put("synth.self-play-batch-size", 16);
             shared.put("trainer.dpo-steps", dpoSteps);
+            shared.put("trainer.dpo-sft-weight", sftWeight);
             shared.put("trainer.gate-held-out", gateHeldOut);
             shared.put("trainer.sweep-interval", "2s");
             try {
