@@ -30,7 +30,7 @@ final class DemoReport {
         h.append("<p class=warn><b>The ratings are simulated</b>: ").append(raters).append(" simulated raters score each self-play sample from its ")
                 .append("phone-duration error against the golden utterance (d = mean |ln((synth+1)/(golden+1))| over phones; score = 5 − 4·min(1, d/0.8) ")
                 .append("+ rater bias N(0,0.3) + noise N(0,0.6), rounded to 1..5). No person listened.")
-                .append(prefBuilder ? "" : " Pairs and batches were written by the demo as pref-builder would (pref-builder not in this build).")
+                .append(prefBuilder ? "" : " Pairs and batches were written by the demo as pref-builder would (the demo runs without pref-builder, so that each batch is one iteration's self-play).")
                 .append(" WER, speaker similarity, MCD and the gap classifier were not measured: the demo does not call the evaluation harness yet.</p>");
         h.append("<h2>Iterations</h2><table><tr><th>iter</th><th>version</th><th>gate</th><th>pairs by source</th><th>DPO loss first→last</th>")
                 .append("<th>reward acc.</th><th>gate Δ NLL/token [95% CI]</th><th>mean simulated rating</th><th>duration error</th><th>swap s</th><th>s</th></tr>");

@@ -64,6 +64,7 @@ public final class PrefBuilderApp implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch sinkStopped = new CountDownLatch(1);
     private volatile Throwable sinkFailure;
+    private volatile PrefBuilderHttp http;
 
     private PrefBuilderApp(PrefBuilderConfig config) {
         this.config = config;
@@ -93,6 +94,9 @@ public final class PrefBuilderApp implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         PrefBuilderApp app = new PrefBuilderApp(config);
+        if (config.httpPort() >= 0) {
+            app.http = PrefBuilderHttp.start(config.httpPort(), app::status);
+        }
         app.streams.start();
         app.sinkThread.start();
         LOG.info("pref-builder {} started (application.id {}, sink group {})", config.instanceId(), config.applicationId(), config.sinkGroupId());
@@ -109,6 +113,38 @@ public final class PrefBuilderApp implements AutoCloseable {
 
     public KafkaStreams.State streamsState() {
         return streams.state();
+    }
+
+    /** The URL of {@code /health} and {@code /prometheus} (null when the HTTP server is off). */
+    public String url() {
+        PrefBuilderHttp h = http;
+        return h == null ? null : "http://localhost:" + h.port() + "/";
+    }
+
+    private PrefBuilderHttp.Status status() {
+        KafkaStreams.State state = streams.state();
+        Map<String, String> components = new java.util.LinkedHashMap<>();
+        components.put("streams", state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING
+                ? "UP" : "DOWN: " + state);
+        Throwable f = sinkFailure;
+        components.put("sink", f != null ? "DOWN: " + f : !sinkThread.isAlive() ? "DOWN: stopped" : "UP");
+        Map<String, Long> counts = counters.snapshot();
+        return new PrefBuilderHttp.Status() {
+            @Override
+            public Map<String, String> components() {
+                return components;
+            }
+
+            @Override
+            public Map<String, Long> counters() {
+                return counts;
+            }
+
+            @Override
+            public String streamsState() {
+                return state.name();
+            }
+        };
     }
 
     /** Waits until the topology is RUNNING (its tasks are assigned and restored). */
@@ -130,6 +166,9 @@ public final class PrefBuilderApp implements AutoCloseable {
     public void close() {
         if (!running.compareAndSet(true, false)) {
             return;
+        }
+        if (http != null) {
+            http.close();
         }
         sinkConsumer.wakeup();
         try {
@@ -342,7 +381,8 @@ public final class PrefBuilderApp implements AutoCloseable {
             app.close();
             stop.countDown();
         }, "pref-builder-shutdown"));
-        System.out.println("pref-builder " + app.config().instanceId() + " running (Kafka " + app.config().bootstrapServers() + ")");
+        System.out.println("pref-builder " + app.config().instanceId() + " running (Kafka " + app.config().bootstrapServers() + ")"
+                + (app.url() == null ? "" : " " + app.url()));
         stop.await();
     }
 }
