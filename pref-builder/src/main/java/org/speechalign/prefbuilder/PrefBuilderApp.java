@@ -61,6 +61,9 @@ public final class PrefBuilderApp implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> sinkConsumer;
     private final KafkaProducer<String, byte[]> batchProducer;
     private final Thread sinkThread;
+    private final Thread batcherThread;
+    /** Signalled by the sink after a flush that wrote pairs: the batcher looks at once rather than at its next interval. */
+    private final java.util.concurrent.Semaphore batchCheckDue = new java.util.concurrent.Semaphore(0);
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch sinkStopped = new CountDownLatch(1);
     private volatile Throwable sinkFailure;
@@ -76,6 +79,7 @@ public final class PrefBuilderApp implements AutoCloseable {
         this.sinkConsumer = new KafkaConsumer<>(sinkConsumerProperties(config), new StringDeserializer(), new ByteArrayDeserializer());
         this.batchProducer = new KafkaProducer<>(producerProperties(config), new StringSerializer(), new ByteArraySerializer());
         this.sinkThread = new Thread(this::sinkLoop, "pref-builder-sink-" + config.instanceId());
+        this.batcherThread = new Thread(this::batcherLoop, "pref-builder-batcher-" + config.instanceId());
     }
 
     /** Migrates the schema (when configured), creates missing topics, starts the topology and the sink. */
@@ -99,6 +103,7 @@ public final class PrefBuilderApp implements AutoCloseable {
         }
         app.streams.start();
         app.sinkThread.start();
+        app.batcherThread.start();
         LOG.info("pref-builder {} started (application.id {}, sink group {})", config.instanceId(), config.applicationId(), config.sinkGroupId());
         return app;
     }
@@ -128,6 +133,7 @@ public final class PrefBuilderApp implements AutoCloseable {
                 ? "UP" : "DOWN: " + state);
         Throwable f = sinkFailure;
         components.put("sink", f != null ? "DOWN: " + f : !sinkThread.isAlive() ? "DOWN: stopped" : "UP");
+        components.put("batcher", batcherThread.isAlive() ? "UP" : "DOWN: stopped");
         Map<String, Long> counts = counters.snapshot();
         return new PrefBuilderHttp.Status() {
             @Override
@@ -171,8 +177,10 @@ public final class PrefBuilderApp implements AutoCloseable {
             http.close();
         }
         sinkConsumer.wakeup();
+        batcherThread.interrupt();
         try {
             sinkStopped.await(30, TimeUnit.SECONDS);
+            batcherThread.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -184,13 +192,15 @@ public final class PrefBuilderApp implements AutoCloseable {
 
     // ------------------------------------------------------------------ sink loop
 
+    /**
+     * Consumes pairs, syntheses and golden utterances and writes each poll in one database transaction,
+     * then commits the offsets. Batching runs on its own thread ({@link #batcherLoop}), so a batch check
+     * never delays the next write.
+     */
     private void sinkLoop() {
         PostgresSink sink = new PostgresSink(config.topics());
-        Batcher batcher = new Batcher(config.batching(), batchProducer, config.topics().trainingBatches(),
-                config.instanceId(), counters);
         Connection db = null;
         int failures = 0;
-        long nextBatchCheck = 0;
         try {
             sinkConsumer.subscribe(List.of(config.topics().preferences(), config.topics().synthesis(), config.topics().golden()));
             while (running.get()) {
@@ -202,11 +212,10 @@ public final class PrefBuilderApp implements AutoCloseable {
                     if (!records.isEmpty()) {
                         counters.sinkRows.addAndGet(sink.write(db, records));
                         sinkConsumer.commitSync();
-                    }
-                    long now = System.nanoTime();
-                    if (!records.isEmpty() || now >= nextBatchCheck) {
-                        batcher.run(db);
-                        nextBatchCheck = now + config.batching().checkInterval().toNanos();
+                        if (records.records(config.topics().preferences()).iterator().hasNext()
+                                && batchCheckDue.availablePermits() == 0) {
+                            batchCheckDue.release();
+                        }
                     }
                     failures = 0;
                 } catch (SQLException | RuntimeException e) {
@@ -232,6 +241,44 @@ public final class PrefBuilderApp implements AutoCloseable {
             closeQuietly(db);
             sinkConsumer.close(Duration.ofSeconds(10));
             sinkStopped.countDown();
+        }
+    }
+
+    /**
+     * Closes and announces training batches ({@link Batcher}) on its own connection: every
+     * {@code BATCH_CHECK_INTERVAL}, and at once after the sink wrote pairs. Safe beside other
+     * instances' batchers (advisory lock, row locks).
+     */
+    private void batcherLoop() {
+        Batcher batcher = new Batcher(config.batching(), batchProducer, config.topics().trainingBatches(),
+                config.instanceId(), counters);
+        Connection db = null;
+        int failures = 0;
+        try {
+            while (running.get()) {
+                batchCheckDue.tryAcquire(config.batching().checkInterval().toMillis(), TimeUnit.MILLISECONDS);
+                batchCheckDue.drainPermits();
+                if (!running.get()) {
+                    break;
+                }
+                try {
+                    if (db == null || db.isClosed()) {
+                        db = PostgresSink.connect(config);
+                    }
+                    batcher.run(db);
+                    failures = 0;
+                } catch (SQLException | RuntimeException e) {
+                    failures++;
+                    LOG.warn("pref-builder batcher: {} (attempt {})", e.toString(), failures);
+                    closeQuietly(db);
+                    db = null;
+                    Thread.sleep(PostgresSink.backoff(failures).toMillis()); // back-off before retrying
+                }
+            }
+        } catch (InterruptedException e) {
+            // close() asked us to stop
+        } finally {
+            closeQuietly(db);
         }
     }
 
@@ -273,7 +320,7 @@ public final class PrefBuilderApp implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(c.commitInterval().toMillis()));
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Integer.toString(c.internalReplication()));
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(c.streamThreads()));
         // A restarted or added instance rejoins quickly (DESIGN.md: short session timeout).
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000");

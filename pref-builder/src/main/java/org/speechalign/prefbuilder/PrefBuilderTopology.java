@@ -96,7 +96,7 @@ public final class PrefBuilderTopology {
     static final Serde<RankMember> MEMBER = JsonSerde.of(RankMember.class);
     static final Serde<RankedCandidate> CANDIDATE = JsonSerde.of(RankedCandidate.class);
     static final Serde<RankedWithChosen> WITH_CHOSEN = JsonSerde.of(RankedWithChosen.class);
-    static final Serde<TextGroup> GROUP = JsonSerde.of(TextGroup.class);
+    static final Serde<TextGroup> GROUP = new TextGroupSerde(); // binary: the hottest state (see TextGroupSerde)
     static final Serde<ComparisonWithA> WITH_A = JsonSerde.of(ComparisonWithA.class);
 
     private PrefBuilderTopology() {
