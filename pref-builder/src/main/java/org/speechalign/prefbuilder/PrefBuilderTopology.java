@@ -65,10 +65,8 @@ public final class PrefBuilderTopology {
     public static final String SYNTHESES_STORE = "syntheses-by-id";
     /** synthesis_id → synthesis with its golden utterance. */
     public static final String ENRICHED_STORE = "syntheses-with-golden";
-    /** synthesis_id → aggregated ratings (the table the rules join). */
+    /** synthesis_id → aggregated ratings. */
     public static final String RATINGS_STORE = "ratings-by-synthesis";
-    /** synthesis_id → aggregated ratings (the aggregator's own state, see {@link RatingAggregator}). */
-    public static final String RATING_SUMMARIES_STORE = "rating-summaries";
     /** synthesis_id → newest rating time, for rated syntheses that have not arrived (expired after the grace period). */
     public static final String PENDING_RATINGS_STORE = "ratings-awaiting-synthesis";
     /** speaker + text → rated syntheses of that text (rating_ranked). */
@@ -110,8 +108,7 @@ public final class PrefBuilderTopology {
         StreamsBuilder builder = new StreamsBuilder();
         for (var store : Map.of(WATERMARK_STORE, Serdes.Long(), COMPARISON_WATERMARK_STORE, Serdes.Long(),
                 SEEN_SYNTHESES_STORE, Serdes.String(), SEEN_RATINGS_STORE, Serdes.String(),
-                SEEN_COMPARISONS_STORE, Serdes.String(), RATING_SUMMARIES_STORE, SUMMARY,
-                PENDING_RATINGS_STORE, Serdes.Long()).entrySet()) {
+                SEEN_COMPARISONS_STORE, Serdes.String(), PENDING_RATINGS_STORE, Serdes.Long()).entrySet()) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store.getKey()), KEYS,
                     (Serde<?>) store.getValue()));
         }
@@ -142,24 +139,23 @@ public final class PrefBuilderTopology {
                 .mapValues(e -> e == null ? null : Pairs.goldenVsSynthetic(e), Named.as("rule-golden-vs-synthetic"))
                 .filter((k, p) -> p != null);
 
-        // 5. Ratings aggregated per synthesis: one score per rater, mean over distinct raters. Ratings whose
-        //    synthesis does not arrive within the grace period expire (counted, to the ratings' DLQ, deleted):
-        //    see RatingAggregator. The ratings topic is keyed by synthesis_id, so no repartition.
-        Map<String, KStream<String, Checked<RatingSummary>>> aggregated = validated(builder, topics.ratings(), counters, policy,
+        // 5. Ratings aggregated per synthesis: one score per rater, mean over distinct raters. Beside the
+        //    aggregate, RatingExpiry notes ratings whose synthesis has not arrived and, after the grace
+        //    period, expires them (counted, to the ratings' DLQ, deleted from the aggregate's store).
+        KStream<String, Rating> validRatings = validated(builder, topics.ratings(), counters, policy,
                 new Validator.Spec<>("pref-builder", Rating.class, "synthesis_id", Rating::synthesisId,
                         "rating_id", Rating::ratingId,
-                        Rating::createdAt, false, SEEN_RATINGS_STORE, WATERMARK_STORE))
-                .process(() -> new RatingAggregator(policy.gracePeriod(), counters, topics.ratings()), Named.as("aggregate-ratings"),
-                        RATING_SUMMARIES_STORE, PENDING_RATINGS_STORE, SEEN_SYNTHESES_STORE, WATERMARK_STORE)
-                .split(Named.as("ratings-"))
-                .branch((k, c) -> c.valid(), Branched.as("summary"))
-                .defaultBranch(Branched.as("expired"));
-        aggregated.get("ratings-expired")
-                .mapValues(c -> Json.write(c.deadLetter()), Named.as("ratings-expired-dead-letter"))
+                        Rating::createdAt, false, SEEN_RATINGS_STORE, WATERMARK_STORE));
+        KTable<String, RatingSummary> ratings = validRatings
+                .groupByKey(Grouped.with("ratings-by-synthesis", KEYS, RATING))
+                .aggregate(RatingSummary::empty,
+                        (synthesisId, r, summary) -> summary.add(r.raterId(), new RaterScore(r.ratingId(), r.score(), r.createdAt())),
+                        Named.as("aggregate-ratings"), materialized(RATINGS_STORE, SUMMARY));
+        validRatings
+                .process(() -> new RatingExpiry(policy.gracePeriod(), counters, topics.ratings()), Named.as("expire-ratings"),
+                        PENDING_RATINGS_STORE, RATINGS_STORE, SEEN_SYNTHESES_STORE, WATERMARK_STORE)
+                .mapValues(d -> Json.write(d), Named.as("ratings-expired-dead-letter"))
                 .to(PrefTopics.dlq(topics.ratings()), Produced.with(KEYS, Serdes.ByteArray()).withName("ratings-expired-dlq-out"));
-        KTable<String, RatingSummary> ratings = aggregated.get("ratings-summary")
-                .mapValues(c -> c.tombstone() ? null : c.value(), Named.as("rating-summary"))
-                .toTable(Named.as("ratings-table"), materialized(RATINGS_STORE, SUMMARY));
 
         // 6. Each rated synthesis with its ratings.
         //    Table-table INNER join on synthesis_id: both sides are keyed (and partitioned) alike, either

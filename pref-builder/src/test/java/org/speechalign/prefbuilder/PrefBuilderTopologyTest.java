@@ -329,14 +329,14 @@ class PrefBuilderTopologyTest {
         rate(Events.rating("r9a", "ghost", "a", 1, T0)); // its synthesis never arrives
         rate(Events.rating("r9b", "kept", "a", 1, T0));  // its synthesis arrives
         synth(Events.product("kept", null, "kept text", "v1", T0));
-        driver.advanceWallClockTime(RatingAggregator.CHECK_INTERVAL);
+        driver.advanceWallClockTime(RatingExpiry.CHECK_INTERVAL);
         assertEquals(0, counters.expired.get(), "within the grace period nothing expires");
         assertNull(driver.getKeyValueStore(PrefBuilderTopology.PENDING_RATINGS_STORE).get("kept"), "no longer pending");
         assertNotNull(driver.getKeyValueStore(PrefBuilderTopology.PENDING_RATINGS_STORE).get("ghost"));
 
         // the partition's newest created_at moves 7 h on (grace 6 h); the next check expires "ghost"
         synth(Events.product("p9-later", null, "another text", "v1", T0.plus(Duration.ofHours(7))));
-        driver.advanceWallClockTime(RatingAggregator.CHECK_INTERVAL);
+        driver.advanceWallClockTime(RatingExpiry.CHECK_INTERVAL);
         assertEquals(1, counters.expired.get());
         List<DeadLetter> dlq = deadLetters(TOPICS.ratings());
         assertEquals(1, dlq.size());
@@ -344,7 +344,6 @@ class PrefBuilderTopologyTest {
         assertEquals("ghost", new String(dlq.get(0).key(), StandardCharsets.UTF_8));
         assertTrue(new String(dlq.get(0).value(), StandardCharsets.UTF_8).contains("r9a"), "the summary names its ratings");
         assertNull(driver.getKeyValueStore(PrefBuilderTopology.RATINGS_STORE).get("ghost"), "deleted from the ratings table");
-        assertNull(driver.getKeyValueStore(PrefBuilderTopology.RATING_SUMMARIES_STORE).get("ghost"));
         assertNull(driver.getKeyValueStore(PrefBuilderTopology.PENDING_RATINGS_STORE).get("ghost"));
         assertNotNull(driver.getKeyValueStore(PrefBuilderTopology.RATINGS_STORE).get("kept"), "a rated synthesis stays");
 

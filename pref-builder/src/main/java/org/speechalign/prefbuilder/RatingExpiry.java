@@ -12,46 +12,48 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.speechalign.contracts.DeadLetter;
 import org.speechalign.contracts.Json;
 import org.speechalign.contracts.Rating;
-import org.speechalign.prefbuilder.PairingState.RaterScore;
 import org.speechalign.prefbuilder.PairingState.RatingSummary;
 
 /**
- * Aggregates the ratings of each synthesis (one score per rater) and bounds the state of ratings
- * whose synthesis never arrives: a synthesis id with ratings but no synthesis is kept in
+ * Bounds the state of ratings whose synthesis never arrives. Runs beside the ratings aggregate
+ * ({@link PrefBuilderTopology#RATINGS_STORE}): a synthesis id with ratings but no synthesis is kept in
  * {@link PrefBuilderTopology#PENDING_RATINGS_STORE}; every {@link #CHECK_INTERVAL} of wall-clock
  * time, a pending summary whose newest rating lies more than the grace period behind the
  * partition's watermark (the newest created_at accepted on it, shared with the syntheses) expires:
  * it is counted ({@code Counters.expired}), written to the ratings' {@code .dlq} with a reason
- * starting {@code expired:} (the summary as JSON, so nothing is silently lost), and deleted (a
- * tombstone to the ratings table). A synthesis arriving after that is late by the same rule.
+ * starting {@code expired:} (the summary as JSON, so nothing is silently lost), and deleted from
+ * the aggregate's store (its cache forwards the deletion to the join, which had nothing to join it with). A synthesis arriving after that is late by the same rule.
  */
-final class RatingAggregator implements Processor<String, Rating, String, Checked<RatingSummary>> {
+final class RatingExpiry implements Processor<String, Rating, String, DeadLetter> {
 
     static final Duration CHECK_INTERVAL = Duration.ofMinutes(1);
 
     private final Duration grace;
     private final Counters counters;
     private final String ratingsTopic;
-    private ProcessorContext<String, Checked<RatingSummary>> context;
-    private KeyValueStore<String, RatingSummary> summaries;
+    private ProcessorContext<String, DeadLetter> context;
+    /** The DSL aggregate's store (timestamped): this processor only deletes expired entries from it. */
+    private TimestampedKeyValueStore<String, RatingSummary> summaries;
     private KeyValueStore<String, Long> pending;
     /** Accepted synthesis ids (the syntheses' first-wins store: a short hash per id, cheap to look up). */
     private KeyValueStore<String, String> syntheses;
     private KeyValueStore<String, Long> watermark;
 
-    RatingAggregator(Duration grace, Counters counters, String ratingsTopic) {
+    RatingExpiry(Duration grace, Counters counters, String ratingsTopic) {
         this.grace = grace;
         this.counters = counters;
         this.ratingsTopic = ratingsTopic;
     }
 
     @Override
-    public void init(ProcessorContext<String, Checked<RatingSummary>> context) {
+    public void init(ProcessorContext<String, DeadLetter> context) {
         this.context = context;
-        this.summaries = context.getStateStore(PrefBuilderTopology.RATING_SUMMARIES_STORE);
+        this.summaries = context.getStateStore(PrefBuilderTopology.RATINGS_STORE);
         this.pending = context.getStateStore(PrefBuilderTopology.PENDING_RATINGS_STORE);
         this.syntheses = context.getStateStore(PrefBuilderTopology.SEEN_SYNTHESES_STORE);
         this.watermark = context.getStateStore(PrefBuilderTopology.WATERMARK_STORE);
@@ -60,17 +62,16 @@ final class RatingAggregator implements Processor<String, Rating, String, Checke
 
     @Override
     public void process(Record<String, Rating> record) {
-        Rating r = record.value();
+        // Runs beside the aggregate (which keeps the summaries): only notes ratings whose synthesis is not here.
         String synthesisId = record.key();
-        RatingSummary current = summaries.get(synthesisId);
-        RatingSummary next = (current == null ? RatingSummary.empty() : current)
-                .add(r.raterId(), new RaterScore(r.ratingId(), r.score(), r.createdAt()));
-        summaries.put(synthesisId, next);
         if (syntheses.get(synthesisId) == null) {
-            Instant latest = next.latestAt();
-            pending.put(synthesisId, latest == null ? Long.MIN_VALUE : latest.toEpochMilli());
+            Instant at = record.value().createdAt();
+            long t = at == null ? Long.MIN_VALUE : at.toEpochMilli();
+            Long before = pending.get(synthesisId);
+            if (before == null || t > before) {
+                pending.put(synthesisId, t);
+            }
         }
-        context.forward(record.withValue(Checked.ok(next)));
     }
 
     /** Expires pending summaries older than the grace period behind the watermark. */
@@ -97,7 +98,8 @@ final class RatingAggregator implements Processor<String, Rating, String, Checke
             if (e.value == null) {
                 continue;
             }
-            RatingSummary s = summaries.delete(e.key);
+            ValueAndTimestamp<RatingSummary> vt = summaries.delete(e.key);
+            RatingSummary s = vt == null ? null : vt.value();
             counters.expired.incrementAndGet();
             DeadLetter d = new DeadLetter(ratingsTopic, null, null, e.key.getBytes(StandardCharsets.UTF_8),
                     s == null ? null : Json.write(s),
@@ -105,8 +107,7 @@ final class RatingAggregator implements Processor<String, Rating, String, Checke
                             + Instant.ofEpochMilli(e.value) + "; partition watermark " + Instant.ofEpochMilli(newest)
                             + "); the value is the rating summary (rating ids, raters, scores)",
                     "pref-builder", Instant.ofEpochMilli(now));
-            context.forward(new Record<>(e.key, Checked.<RatingSummary>rejected(d), now));
-            context.forward(new Record<>(e.key, Checked.<RatingSummary>deleted(), now));
+            context.forward(new Record<>(e.key, d, now));
         }
     }
 }
