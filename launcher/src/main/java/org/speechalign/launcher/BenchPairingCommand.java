@@ -26,10 +26,10 @@ public final class BenchPairingCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "1000", description = "ratings per second in the latency phase (default ${DEFAULT-VALUE})")
     int rate;
 
-    @Option(names = "--seconds", defaultValue = "20", description = "length of the latency phase in seconds (default ${DEFAULT-VALUE})")
+    @Option(names = "--seconds", defaultValue = "20", description = "length of the latency phase in seconds; 0 skips it (default ${DEFAULT-VALUE})")
     int seconds;
 
-    @Option(names = "--pairs", defaultValue = "20000", description = "pairs in the throughput phases (default ${DEFAULT-VALUE})")
+    @Option(names = "--pairs", defaultValue = "20000", description = "pairs in the throughput phases; 0 skips them (default ${DEFAULT-VALUE})")
     int pairs;
 
     @Override
@@ -47,10 +47,10 @@ public final class BenchPairingCommand implements Callable<Integer> {
             } else {
                 @SuppressWarnings("unchecked") Map<String, Object> lat = (Map<String, Object>) result.get("latency");
                 @SuppressWarnings("unchecked") Map<String, Object> tp = (Map<String, Object>) result.get("throughput");
-                System.out.printf("latency at %s ratings/s (achieved %s): p50 %s ms, p99 %s ms, max %s ms over %s pairs%n",
+                if (lat != null) System.out.printf("latency at %s ratings/s (achieved %s): p50 %s ms, p99 %s ms, max %s ms over %s pairs%n",
                         lat.get("target_ratings_per_s"), lat.get("achieved_ratings_per_s"), lat.get("p50_ms"), lat.get("p99_ms"),
                         lat.get("max_ms"), lat.get("pairs_measured"));
-                System.out.printf("pairs/s into PostgreSQL: pipeline %s, sink alone %s; plain batched INSERT %s rows/s (sink/plain %s, pipeline/plain %s)%n",
+                if (tp != null) System.out.printf("pairs/s into PostgreSQL: pipeline %s, sink alone %s; plain batched INSERT %s rows/s (sink/plain %s, pipeline/plain %s)%n",
                         tp.get("pipeline_pairs_per_s"), tp.get("sink_pairs_per_s"), tp.get("plain_insert_rows_per_s"),
                         tp.get("sink_vs_plain"), tp.get("pipeline_vs_plain"));
             }

@@ -186,7 +186,10 @@ final class DemoCommand implements Callable<Integer> {
             shared.put("trainer.sweep-interval", "2s");
             try {
                 running = Services.startAll(shared, Map.of(FeedbackService.NAME, feedbackPort, SynthService.NAME, synthPort,
-                        TrainerService.NAME, trainerPort));
+                        TrainerService.NAME, trainerPort),
+                        // The demo pairs and batches each iteration itself (DemoPairing) and waits for exactly that batch;
+                        // pref-builder beside it would race it for the same pair ids and batch them on its own schedule.
+                        java.util.Set.of(org.speechalign.prefbuilder.PrefBuilderService.NAME));
             } catch (RuntimeException e) {
                 throw new UserFacingException("a service failed to start (ports " + feedbackPort + "/" + synthPort + "/" + trainerPort
                         + " free? see --*-port): " + ServeCommand.rootMessage(e));
@@ -202,8 +205,8 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("dashboard " + trainerUrl + "/dashboard/  (admin key for its buttons: " + adminKey + ")");
             boolean prefBuilder = running.stream().anyMatch(r -> r.service().name().equals("pref-builder"));
             if (!prefBuilder) {
-                System.out.println("note: pref-builder is not part of this build yet; the demo writes the golden_vs_synthetic pairs and the batch"
-                        + " itself, as pref-builder would (DemoPairing).");
+                System.out.println("note: the demo runs without pref-builder and writes each iteration's golden_vs_synthetic pairs and batch"
+                        + " itself, as pref-builder would (DemoPairing; `serve` runs pref-builder).");
             }
             ModelRegistry registry = new ModelRegistry(ds);
             String baseVersion = registry.serving(line).map(ModelRegistry.Version::version)

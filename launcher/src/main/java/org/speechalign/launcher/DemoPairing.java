@@ -23,11 +23,12 @@ import org.speechalign.lm.Examples;
 import org.speechalign.loop.golden.GoldenRepository;
 
 /**
- * What pref-builder does for the demo while pref-builder is not in {@link Services#ALL} on this
- * branch: lands self-play syntheses in {@code syntheses} and golden utterances in
+ * What pref-builder does, done by the demo itself (the demo starts every service of
+ * {@link Services#ALL} except pref-builder, so that each iteration's batch is exactly that
+ * iteration's self-play pairs, closed at once rather than at pref-builder's threshold): lands self-play syntheses in {@code syntheses} and golden utterances in
  * {@code golden_utterances}, writes the paper's golden_vs_synthetic pairs (train split only) as one
  * training batch and announces it on {@code speech.training-batches.v1}. The demo says so when it
- * uses it; with pref-builder running, the demo waits for pref-builder's batches instead.
+ * uses it.
  */
 final class DemoPairing {
 

@@ -30,7 +30,7 @@ final class DemoReport {
         h.append("<p class=warn><b>The ratings are simulated</b>: ").append(raters).append(" simulated raters score each self-play sample from its ")
                 .append("phone-duration error against the golden utterance (d = mean |ln((synth+1)/(golden+1))| over phones; score = 5 − 4·min(1, d/0.8) ")
                 .append("+ rater bias N(0,0.3) + noise N(0,0.6), rounded to 1..5). No person listened.")
-                .append(prefBuilder ? "" : " Pairs and batches were written by the demo as pref-builder would (pref-builder not in this build).")
+                .append(prefBuilder ? "" : " Pairs and batches were written by the demo as pref-builder would (the demo runs without pref-builder, so that each batch is one iteration's self-play).")
                 .append("</p><p>Every model (the base, then each iteration's DPO result, promoted or not) is measured by the evaluation harness")
                 .append(" of <code>./speechalign eval</code> on the same held-out test utterances: WER (Vosk) with a 95 % bootstrap interval, speaker")
                 .append(" similarity, MCD against golden speech, and the held-out accuracy of a classifier telling golden from synthetic coarse")

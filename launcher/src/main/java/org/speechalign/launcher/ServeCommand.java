@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.speechalign.embedded.EmbeddedRuntime;
 import org.speechalign.feedback.FeedbackService;
+import org.speechalign.prefbuilder.PrefBuilderService;
 import org.speechalign.synth.SynthService;
 import org.speechalign.trainer.TrainerService;
 import picocli.CommandLine.Command;
@@ -41,6 +42,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--synth-port", description = "synth-service HTTP port (default ${DEFAULT-VALUE})")
     int synthPort = SynthService.DEFAULT_PORT;
 
+    @Option(names = "--pref-builder-port", description = "pref-builder /health and /prometheus port (default ${DEFAULT-VALUE})")
+    int prefBuilderPort = PrefBuilderService.DEFAULT_PORT;
+
     @Option(names = "--trainer-port", description = "trainer-worker HTTP port (default ${DEFAULT-VALUE})")
     int trainerPort = TrainerService.DEFAULT_PORT;
 
@@ -64,6 +68,7 @@ final class ServeCommand implements Callable<Integer> {
             shared.put("database.url", runtime.postgres().jdbcUrl());
             shared.put("database.user", runtime.postgres().user());
             shared.put("database.password", runtime.postgres().password());
+            if (System.getenv("PREF_BUILDER_STATE_DIR") == null) shared.put(PrefBuilderService.STATE_DIR_PROPERTY, dir.resolve("pref-builder").toString());
             if (System.getenv("MODEL_STORE") == null) shared.put("model.store", dir.resolve("models").resolve("store").toString());
         } else if (System.getenv("KAFKA_BOOTSTRAP_SERVERS") == null || System.getenv("DATABASE_URL") == null) {
             throw new UserFacingException("serve needs KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL (or use serve --embedded)");
@@ -78,7 +83,7 @@ final class ServeCommand implements Callable<Integer> {
         List<Services.Running> running;
         try {
             running = Services.startAll(shared, Map.of(FeedbackService.NAME, feedbackPort,
-                    SynthService.NAME, synthPort, TrainerService.NAME, trainerPort));
+                    SynthService.NAME, synthPort, PrefBuilderService.NAME, prefBuilderPort, TrainerService.NAME, trainerPort));
         } catch (RuntimeException e) {
             if (runtime != null) {
                 runtime.close();

@@ -102,6 +102,7 @@ class DeploymentFilesTest {
     @Test
     void portsMatchTheServicesConfiguration() throws Exception {
         for (Services.Service s : Services.ALL) {
+            if (!s.micronaut()) continue; // pref-builder: below
             Class<?> main = Class.forName(SERVICES.get(s.name()));
             String environment = (String) main.getField("ENVIRONMENT").get(null);
             int port = ymlPort("application-" + environment + ".yml");
@@ -110,12 +111,19 @@ class DeploymentFilesTest {
             String dockerfile = Files.readString(root.resolve(s.name()).resolve("Dockerfile"));
             assertTrue(dockerfile.contains("\nEXPOSE " + port + "\n"), s.name() + ": Dockerfile EXPOSE " + port);
         }
-        assertFalse(services.get("pref-builder").containsKey("ports"), "pref-builder has no HTTP port");
+        // pref-builder is not a Micronaut service: its port (/health, /prometheus) is PrefBuilderConfig's default.
+        int pref = org.speechalign.prefbuilder.PrefBuilderConfig.DEFAULT_HTTP_PORT;
+        Services.Service prefService = Services.ALL.stream().filter(s -> s.name().equals("pref-builder")).findFirst().orElseThrow();
+        assertEquals(pref, prefService.defaultPort(), "pref-builder: Services.ALL port = PrefBuilderConfig.DEFAULT_HTTP_PORT");
+        assertEquals(List.of(pref + ":" + pref), services.get("pref-builder").get("ports"), "pref-builder: published port");
+        assertTrue(Files.readString(root.resolve("pref-builder").resolve("Dockerfile")).contains("\nEXPOSE " + pref + "\n"),
+                "pref-builder: Dockerfile EXPOSE " + pref);
     }
 
     @Test
     void environmentNamesAreSettingsTheServicesRead() throws Exception {
         for (Services.Service s : Services.ALL) {
+            if (!s.micronaut()) continue; // pref-builder reads PrefBuilderConfig.fromEnv: below
             Class<?> main = Class.forName(SERVICES.get(s.name()));
             Set<String> known = settingsEnvNames(main);
             Map<String, String> env = env(s.name());

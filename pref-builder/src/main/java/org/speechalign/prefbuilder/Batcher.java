@@ -26,8 +26,10 @@ import org.speechalign.contracts.TrainingBatch;
  *       {@code FOR UPDATE}, insert the {@code training_batches} row and set their {@code batch_id}
  *       with {@code WHERE batch_id IS NULL}; if fewer rows than locked change, roll back. Commit.</li>
  *   <li><b>Announce</b> (after the commit, never before: an event never names a batch that is not in
- *       PostgreSQL): lock unannounced rows {@code FOR UPDATE SKIP LOCKED}, publish each on
- *       {@code speech.training-batches.v1} (acks=all, idempotent), insert its {@code training_batch_announcements} row, commit.
+ *       PostgreSQL): lock unannounced rows {@code FOR UPDATE SKIP LOCKED}, claim each with its
+ *       {@code training_batch_announcements} row ({@code ON CONFLICT DO NOTHING}: a batch another instance
+ *       announced meanwhile claims nothing), publish the claimed ones on {@code speech.training-batches.v1}
+ *       (acks=all, idempotent), commit.
  *       The same pass is the recovery path: a batch whose instance died between commit and publish
  *       is published by whichever instance runs next. A crash after publishing but before the
  *       announcement commit republishes the same batch_id once more; consumers claim batches
@@ -151,16 +153,20 @@ final class Batcher {
                 c.rollback();
                 return 0;
             }
-            try (PreparedStatement upd = c.prepareStatement(
+            // Claim each batch's announcement row before publishing. Under READ COMMITTED the query above
+            // can still return a batch that another instance announced and committed after this
+            // statement's snapshot was taken (SKIP LOCKED only skips rows locked right now, and the
+            // NOT EXISTS is not re-evaluated): the insert sees that row and claims nothing.
+            try (PreparedStatement claim = c.prepareStatement(
                     "INSERT INTO training_batch_announcements (batch_id, announced_by) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
                 for (TrainingBatch b : due) {
-                    publish(b);
-                    upd.setString(1, b.batchId());
-                    upd.setString(2, instanceId);
-                    upd.addBatch();
-                    published++;
+                    claim.setString(1, b.batchId());
+                    claim.setString(2, instanceId);
+                    if (claim.executeUpdate() == 1) {
+                        publish(b);
+                        published++;
+                    }
                 }
-                upd.executeBatch();
             }
             c.commit();
             counters.batchesAnnounced.addAndGet(published);

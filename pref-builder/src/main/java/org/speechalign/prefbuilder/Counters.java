@@ -13,6 +13,8 @@ public final class Counters {
     public final AtomicLong invalid = new AtomicLong();
     /** Inputs older than the grace period: sent to their {@code .dlq} with reason {@code late: …}. */
     public final AtomicLong late = new AtomicLong();
+    /** Rating summaries whose synthesis never arrived within the grace period: sent to the ratings' {@code .dlq} with reason {@code expired: …}. */
+    public final AtomicLong expired = new AtomicLong();
     /** Exact re-deliveries of an id already accepted (dropped: the first accepted version wins). */
     public final AtomicLong duplicates = new AtomicLong();
     /** Comparisons with winner tie (dropped: a tie says nothing about preference). */
@@ -28,6 +30,7 @@ public final class Counters {
         Map<String, Long> m = new TreeMap<>();
         m.put("invalid", invalid.get());
         m.put("late", late.get());
+        m.put("expired", expired.get());
         m.put("duplicates", duplicates.get());
         m.put("ties", ties.get());
         m.put("sink_rows", sinkRows.get());

@@ -61,9 +61,13 @@ public final class PrefBuilderApp implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> sinkConsumer;
     private final KafkaProducer<String, byte[]> batchProducer;
     private final Thread sinkThread;
+    private final Thread batcherThread;
+    /** Signalled by the sink after a flush that wrote pairs: the batcher looks at once rather than at its next interval. */
+    private final java.util.concurrent.Semaphore batchCheckDue = new java.util.concurrent.Semaphore(0);
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch sinkStopped = new CountDownLatch(1);
     private volatile Throwable sinkFailure;
+    private volatile PrefBuilderHttp http;
 
     private PrefBuilderApp(PrefBuilderConfig config) {
         this.config = config;
@@ -75,6 +79,7 @@ public final class PrefBuilderApp implements AutoCloseable {
         this.sinkConsumer = new KafkaConsumer<>(sinkConsumerProperties(config), new StringDeserializer(), new ByteArrayDeserializer());
         this.batchProducer = new KafkaProducer<>(producerProperties(config), new StringSerializer(), new ByteArraySerializer());
         this.sinkThread = new Thread(this::sinkLoop, "pref-builder-sink-" + config.instanceId());
+        this.batcherThread = new Thread(this::batcherLoop, "pref-builder-batcher-" + config.instanceId());
     }
 
     /** Migrates the schema (when configured), creates missing topics, starts the topology and the sink. */
@@ -93,8 +98,12 @@ public final class PrefBuilderApp implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         PrefBuilderApp app = new PrefBuilderApp(config);
+        if (config.httpPort() >= 0) {
+            app.http = PrefBuilderHttp.start(config.httpPort(), app::status);
+        }
         app.streams.start();
         app.sinkThread.start();
+        app.batcherThread.start();
         LOG.info("pref-builder {} started (application.id {}, sink group {})", config.instanceId(), config.applicationId(), config.sinkGroupId());
         return app;
     }
@@ -109,6 +118,39 @@ public final class PrefBuilderApp implements AutoCloseable {
 
     public KafkaStreams.State streamsState() {
         return streams.state();
+    }
+
+    /** The URL of {@code /health} and {@code /prometheus} (null when the HTTP server is off). */
+    public String url() {
+        PrefBuilderHttp h = http;
+        return h == null ? null : "http://localhost:" + h.port() + "/";
+    }
+
+    private PrefBuilderHttp.Status status() {
+        KafkaStreams.State state = streams.state();
+        Map<String, String> components = new java.util.LinkedHashMap<>();
+        components.put("streams", state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING
+                ? "UP" : "DOWN: " + state);
+        Throwable f = sinkFailure;
+        components.put("sink", f != null ? "DOWN: " + f : !sinkThread.isAlive() ? "DOWN: stopped" : "UP");
+        components.put("batcher", batcherThread.isAlive() ? "UP" : "DOWN: stopped");
+        Map<String, Long> counts = counters.snapshot();
+        return new PrefBuilderHttp.Status() {
+            @Override
+            public Map<String, String> components() {
+                return components;
+            }
+
+            @Override
+            public Map<String, Long> counters() {
+                return counts;
+            }
+
+            @Override
+            public String streamsState() {
+                return state.name();
+            }
+        };
     }
 
     /** Waits until the topology is RUNNING (its tasks are assigned and restored). */
@@ -131,9 +173,14 @@ public final class PrefBuilderApp implements AutoCloseable {
         if (!running.compareAndSet(true, false)) {
             return;
         }
+        if (http != null) {
+            http.close();
+        }
         sinkConsumer.wakeup();
+        batcherThread.interrupt();
         try {
             sinkStopped.await(30, TimeUnit.SECONDS);
+            batcherThread.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -145,13 +192,15 @@ public final class PrefBuilderApp implements AutoCloseable {
 
     // ------------------------------------------------------------------ sink loop
 
+    /**
+     * Consumes pairs, syntheses and golden utterances and writes each poll in one database transaction,
+     * then commits the offsets. Batching runs on its own thread ({@link #batcherLoop}), so a batch check
+     * never delays the next write.
+     */
     private void sinkLoop() {
         PostgresSink sink = new PostgresSink(config.topics());
-        Batcher batcher = new Batcher(config.batching(), batchProducer, config.topics().trainingBatches(),
-                config.instanceId(), counters);
         Connection db = null;
         int failures = 0;
-        long nextBatchCheck = 0;
         try {
             sinkConsumer.subscribe(List.of(config.topics().preferences(), config.topics().synthesis(), config.topics().golden()));
             while (running.get()) {
@@ -163,11 +212,10 @@ public final class PrefBuilderApp implements AutoCloseable {
                     if (!records.isEmpty()) {
                         counters.sinkRows.addAndGet(sink.write(db, records));
                         sinkConsumer.commitSync();
-                    }
-                    long now = System.nanoTime();
-                    if (!records.isEmpty() || now >= nextBatchCheck) {
-                        batcher.run(db);
-                        nextBatchCheck = now + config.batching().checkInterval().toNanos();
+                        if (records.records(config.topics().preferences()).iterator().hasNext()
+                                && batchCheckDue.availablePermits() == 0) {
+                            batchCheckDue.release();
+                        }
                     }
                     failures = 0;
                 } catch (SQLException | RuntimeException e) {
@@ -193,6 +241,44 @@ public final class PrefBuilderApp implements AutoCloseable {
             closeQuietly(db);
             sinkConsumer.close(Duration.ofSeconds(10));
             sinkStopped.countDown();
+        }
+    }
+
+    /**
+     * Closes and announces training batches ({@link Batcher}) on its own connection: every
+     * {@code BATCH_CHECK_INTERVAL}, and at once after the sink wrote pairs. Safe beside other
+     * instances' batchers (advisory lock, row locks).
+     */
+    private void batcherLoop() {
+        Batcher batcher = new Batcher(config.batching(), batchProducer, config.topics().trainingBatches(),
+                config.instanceId(), counters);
+        Connection db = null;
+        int failures = 0;
+        try {
+            while (running.get()) {
+                batchCheckDue.tryAcquire(config.batching().checkInterval().toMillis(), TimeUnit.MILLISECONDS);
+                batchCheckDue.drainPermits();
+                if (!running.get()) {
+                    break;
+                }
+                try {
+                    if (db == null || db.isClosed()) {
+                        db = PostgresSink.connect(config);
+                    }
+                    batcher.run(db);
+                    failures = 0;
+                } catch (SQLException | RuntimeException e) {
+                    failures++;
+                    LOG.warn("pref-builder batcher: {} (attempt {})", e.toString(), failures);
+                    closeQuietly(db);
+                    db = null;
+                    Thread.sleep(PostgresSink.backoff(failures).toMillis()); // back-off before retrying
+                }
+            }
+        } catch (InterruptedException e) {
+            // close() asked us to stop
+        } finally {
+            closeQuietly(db);
         }
     }
 
@@ -234,7 +320,7 @@ public final class PrefBuilderApp implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(c.commitInterval().toMillis()));
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Integer.toString(c.internalReplication()));
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(c.streamThreads()));
         // A restarted or added instance rejoins quickly (DESIGN.md: short session timeout).
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "10000");
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000");
@@ -342,7 +428,8 @@ public final class PrefBuilderApp implements AutoCloseable {
             app.close();
             stop.countDown();
         }, "pref-builder-shutdown"));
-        System.out.println("pref-builder " + app.config().instanceId() + " running (Kafka " + app.config().bootstrapServers() + ")");
+        System.out.println("pref-builder " + app.config().instanceId() + " running (Kafka " + app.config().bootstrapServers() + ")"
+                + (app.url() == null ? "" : " " + app.url()));
         stop.await();
     }
 }

@@ -28,19 +28,28 @@ import java.util.UUID;
  * @param internalReplication replication factor of Kafka Streams' internal topics (-1: the broker default)
  * @param sinkMaxBatch       most records the sink writes per database transaction. Default 2,000.
  * @param migrate            whether to apply the Flyway migrations at start. Default true.
+ * @param streamThreads      Kafka Streams threads ({@code PREF_BUILDER_STREAM_THREADS}, default 1; a second
+ *                           thread processes while the first waits for its exactly-once commit, but doubles the
+ *                           transactions the broker handles — not measured to help on the 2-core machine)
+ * @param httpPort           port of the small HTTP server with {@code /health} and {@code /prometheus}
+ *                           ({@code PREF_BUILDER_HTTP_PORT}; default 8084 as a process, none (-1) for
+ *                           {@link #of}; 0 picks a free port)
  * @param clientProperties   extra Kafka client properties (TLS, SASL) passed to every client
  */
 public record PrefBuilderConfig(String bootstrapServers, String applicationId, String sinkGroupId, Path stateDir,
                                 String jdbcUrl, String dbUser, String dbPassword, PrefTopics topics,
                                 PairingPolicy pairing, BatchPolicy batching, String instanceId,
                                 Duration commitInterval, int internalReplication, int sinkMaxBatch, boolean migrate,
-                                Properties clientProperties) {
+                                int streamThreads, int httpPort, Properties clientProperties) {
+
+    /** Default HTTP port of a pref-builder process ({@code /health}, {@code /prometheus}). */
+    public static final int DEFAULT_HTTP_PORT = 8084;
 
     public static PrefBuilderConfig of(String bootstrapServers, String jdbcUrl, String dbUser, String dbPassword, Path stateDir) {
         return new PrefBuilderConfig(bootstrapServers, "pref-builder", "pref-builder-sink", stateDir, jdbcUrl, dbUser,
                 dbPassword, PrefTopics.PLATFORM, PairingPolicy.DEFAULTS, BatchPolicy.DEFAULTS,
                 "pref-builder-" + UUID.randomUUID().toString().substring(0, 8), Duration.ofMillis(100), -1, 2_000, true,
-                new Properties());
+                1, -1, new Properties());
     }
 
     public static PrefBuilderConfig fromEnv(Map<String, String> env) {
@@ -58,7 +67,9 @@ public record PrefBuilderConfig(String bootstrapServers, String applicationId, S
                 Duration.parse(env.getOrDefault("PREF_BUILDER_COMMIT_INTERVAL", c.commitInterval.toString())),
                 Integer.parseInt(env.getOrDefault("PREF_BUILDER_INTERNAL_REPLICATION", "-1")),
                 Integer.parseInt(env.getOrDefault("PREF_BUILDER_SINK_MAX_BATCH", Integer.toString(c.sinkMaxBatch))),
-                Boolean.parseBoolean(env.getOrDefault("PREF_BUILDER_MIGRATE", "true")), new Properties());
+                Boolean.parseBoolean(env.getOrDefault("PREF_BUILDER_MIGRATE", "true")),
+                Integer.parseInt(env.getOrDefault("PREF_BUILDER_STREAM_THREADS", Integer.toString(c.streamThreads))),
+                Integer.parseInt(env.getOrDefault("PREF_BUILDER_HTTP_PORT", Integer.toString(DEFAULT_HTTP_PORT))), new Properties());
     }
 
     private static String require(Map<String, String> env, String name) {
@@ -71,26 +82,41 @@ public record PrefBuilderConfig(String bootstrapServers, String applicationId, S
 
     public PrefBuilderConfig withTopics(PrefTopics t) {
         return new PrefBuilderConfig(bootstrapServers, applicationId, sinkGroupId, stateDir, jdbcUrl, dbUser, dbPassword,
-                t, pairing, batching, instanceId, commitInterval, internalReplication, sinkMaxBatch, migrate, clientProperties);
+                t, pairing, batching, instanceId, commitInterval, internalReplication, sinkMaxBatch, migrate, streamThreads, httpPort, clientProperties);
     }
 
     public PrefBuilderConfig withIds(String appId, String sinkGroup, String instance) {
         return new PrefBuilderConfig(bootstrapServers, appId, sinkGroup, stateDir, jdbcUrl, dbUser, dbPassword,
-                topics, pairing, batching, instance, commitInterval, internalReplication, sinkMaxBatch, migrate, clientProperties);
+                topics, pairing, batching, instance, commitInterval, internalReplication, sinkMaxBatch, migrate, streamThreads, httpPort, clientProperties);
     }
 
     public PrefBuilderConfig withStateDir(Path dir) {
         return new PrefBuilderConfig(bootstrapServers, applicationId, sinkGroupId, dir, jdbcUrl, dbUser, dbPassword,
-                topics, pairing, batching, instanceId, commitInterval, internalReplication, sinkMaxBatch, migrate, clientProperties);
+                topics, pairing, batching, instanceId, commitInterval, internalReplication, sinkMaxBatch, migrate, streamThreads, httpPort, clientProperties);
     }
 
     public PrefBuilderConfig withPolicies(PairingPolicy p, BatchPolicy b) {
         return new PrefBuilderConfig(bootstrapServers, applicationId, sinkGroupId, stateDir, jdbcUrl, dbUser, dbPassword,
-                topics, p, b, instanceId, commitInterval, internalReplication, sinkMaxBatch, migrate, clientProperties);
+                topics, p, b, instanceId, commitInterval, internalReplication, sinkMaxBatch, migrate, streamThreads, httpPort, clientProperties);
     }
 
     public PrefBuilderConfig withInternalReplication(int r) {
         return new PrefBuilderConfig(bootstrapServers, applicationId, sinkGroupId, stateDir, jdbcUrl, dbUser, dbPassword,
-                topics, pairing, batching, instanceId, commitInterval, r, sinkMaxBatch, migrate, clientProperties);
+                topics, pairing, batching, instanceId, commitInterval, r, sinkMaxBatch, migrate, streamThreads, httpPort, clientProperties);
+    }
+
+    public PrefBuilderConfig withHttpPort(int port) {
+        return new PrefBuilderConfig(bootstrapServers, applicationId, sinkGroupId, stateDir, jdbcUrl, dbUser, dbPassword,
+                topics, pairing, batching, instanceId, commitInterval, internalReplication, sinkMaxBatch, migrate, streamThreads, port, clientProperties);
+    }
+
+    public PrefBuilderConfig withCommitInterval(Duration interval) {
+        return new PrefBuilderConfig(bootstrapServers, applicationId, sinkGroupId, stateDir, jdbcUrl, dbUser, dbPassword,
+                topics, pairing, batching, instanceId, interval, internalReplication, sinkMaxBatch, migrate, streamThreads, httpPort, clientProperties);
+    }
+
+    public PrefBuilderConfig withStreamThreads(int threads) {
+        return new PrefBuilderConfig(bootstrapServers, applicationId, sinkGroupId, stateDir, jdbcUrl, dbUser, dbPassword,
+                topics, pairing, batching, instanceId, commitInterval, internalReplication, sinkMaxBatch, migrate, threads, httpPort, clientProperties);
     }
 }

@@ -67,6 +67,8 @@ public final class PrefBuilderTopology {
     public static final String ENRICHED_STORE = "syntheses-with-golden";
     /** synthesis_id → aggregated ratings. */
     public static final String RATINGS_STORE = "ratings-by-synthesis";
+    /** synthesis_id → newest rating time, for rated syntheses that have not arrived (expired after the grace period). */
+    public static final String PENDING_RATINGS_STORE = "ratings-awaiting-synthesis";
     /** speaker + text → rated syntheses of that text (rating_ranked). */
     public static final String TEXT_GROUPS_STORE = "rated-syntheses-by-text";
     /** chosen>rejected synthesis ids → rating_ranked candidate. */
@@ -96,7 +98,7 @@ public final class PrefBuilderTopology {
     static final Serde<RankMember> MEMBER = JsonSerde.of(RankMember.class);
     static final Serde<RankedCandidate> CANDIDATE = JsonSerde.of(RankedCandidate.class);
     static final Serde<RankedWithChosen> WITH_CHOSEN = JsonSerde.of(RankedWithChosen.class);
-    static final Serde<TextGroup> GROUP = JsonSerde.of(TextGroup.class);
+    static final Serde<TextGroup> GROUP = new TextGroupSerde(); // binary: the hottest state (see TextGroupSerde)
     static final Serde<ComparisonWithA> WITH_A = JsonSerde.of(ComparisonWithA.class);
 
     private PrefBuilderTopology() {
@@ -106,7 +108,7 @@ public final class PrefBuilderTopology {
         StreamsBuilder builder = new StreamsBuilder();
         for (var store : Map.of(WATERMARK_STORE, Serdes.Long(), COMPARISON_WATERMARK_STORE, Serdes.Long(),
                 SEEN_SYNTHESES_STORE, Serdes.String(), SEEN_RATINGS_STORE, Serdes.String(),
-                SEEN_COMPARISONS_STORE, Serdes.String()).entrySet()) {
+                SEEN_COMPARISONS_STORE, Serdes.String(), PENDING_RATINGS_STORE, Serdes.Long()).entrySet()) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store.getKey()), KEYS,
                     (Serde<?>) store.getValue()));
         }
@@ -137,15 +139,23 @@ public final class PrefBuilderTopology {
                 .mapValues(e -> e == null ? null : Pairs.goldenVsSynthetic(e), Named.as("rule-golden-vs-synthetic"))
                 .filter((k, p) -> p != null);
 
-        // 5. Ratings aggregated per synthesis: one score per rater, mean over distinct raters.
-        KTable<String, RatingSummary> ratings = validated(builder, topics.ratings(), counters, policy,
+        // 5. Ratings aggregated per synthesis: one score per rater, mean over distinct raters. Beside the
+        //    aggregate, RatingExpiry notes ratings whose synthesis has not arrived and, after the grace
+        //    period, expires them (counted, to the ratings' DLQ, deleted from the aggregate's store).
+        KStream<String, Rating> validRatings = validated(builder, topics.ratings(), counters, policy,
                 new Validator.Spec<>("pref-builder", Rating.class, "synthesis_id", Rating::synthesisId,
                         "rating_id", Rating::ratingId,
-                        Rating::createdAt, false, SEEN_RATINGS_STORE, WATERMARK_STORE))
+                        Rating::createdAt, false, SEEN_RATINGS_STORE, WATERMARK_STORE));
+        KTable<String, RatingSummary> ratings = validRatings
                 .groupByKey(Grouped.with("ratings-by-synthesis", KEYS, RATING))
                 .aggregate(RatingSummary::empty,
                         (synthesisId, r, summary) -> summary.add(r.raterId(), new RaterScore(r.ratingId(), r.score(), r.createdAt())),
                         Named.as("aggregate-ratings"), materialized(RATINGS_STORE, SUMMARY));
+        validRatings
+                .process(() -> new RatingExpiry(policy.gracePeriod(), counters, topics.ratings()), Named.as("expire-ratings"),
+                        PENDING_RATINGS_STORE, RATINGS_STORE, SEEN_SYNTHESES_STORE, WATERMARK_STORE)
+                .mapValues(d -> Json.write(d), Named.as("ratings-expired-dead-letter"))
+                .to(PrefTopics.dlq(topics.ratings()), Produced.with(KEYS, Serdes.ByteArray()).withName("ratings-expired-dlq-out"));
 
         // 6. Each rated synthesis with its ratings.
         //    Table-table INNER join on synthesis_id: both sides are keyed (and partitioned) alike, either

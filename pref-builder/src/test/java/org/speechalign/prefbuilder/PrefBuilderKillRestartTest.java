@@ -4,15 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.speechalign.prefbuilder.Events.T0;
 
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 import org.speechalign.contracts.GoldenUtterance;
 import org.speechalign.contracts.Json;
@@ -21,7 +26,11 @@ import org.speechalign.contracts.Synthesis;
 /** pref-builder as its own process, killed with SIGKILL mid-stream and restarted: nothing lost, nothing duplicated. */
 class PrefBuilderKillRestartTest {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(120);
+    /**
+     * Generous: a deadline, not a wait. The child JVM starts, migrates and rebalances on a machine
+     * that may be running the rest of the reactor's tests beside it.
+     */
+    static final Duration TIMEOUT = Duration.ofMinutes(5);
 
     @Test
     void killedMidStreamAndRestartedLosesAndDuplicatesNothing() throws Exception {
@@ -31,26 +40,42 @@ class PrefBuilderKillRestartTest {
             PrefBuilderConfig cfg = h.config("child", PairingPolicy.DEFAULTS, BatchPolicy.DEFAULTS);
             PrefBuilderApp.ensureTopics(cfg);
             Process child = startChild(h, cfg, threshold, "first");
+            // Every send is checked: a failed input send used to go unnoticed, and the test then waited out
+            // its deadline for pairs whose inputs never arrived.
+            AtomicReference<Throwable> sendFailure = new AtomicReference<>();
             Thread producer = new Thread(() -> {
-                for (int i = 0; i < n; i++) {
-                    GoldenUtterance g = Events.golden("k-u" + i, "kill sentence " + i, GoldenUtterance.Split.TRAIN);
-                    Synthesis s = Events.selfPlay("k-s" + i, g, T0.plusMillis(i));
-                    h.producer.send(new ProducerRecord<>(h.topics.golden(), g.utteranceId(), Json.write(g)));
-                    h.producer.send(new ProducerRecord<>(h.topics.synthesis(), s.synthesisId(), Json.write(s)));
-                    if (i % 20 == 19) {
-                        h.producer.flush();
-                        try {
+                List<Future<RecordMetadata>> sent = new ArrayList<>();
+                try {
+                    for (int i = 0; i < n; i++) {
+                        GoldenUtterance g = Events.golden("k-u" + i, "kill sentence " + i, GoldenUtterance.Split.TRAIN);
+                        Synthesis s = Events.selfPlay("k-s" + i, g, T0.plusMillis(i));
+                        sent.add(h.producer.send(new ProducerRecord<>(h.topics.golden(), g.utteranceId(), Json.write(g))));
+                        sent.add(h.producer.send(new ProducerRecord<>(h.topics.synthesis(), s.synthesisId(), Json.write(s))));
+                        if (i % 20 == 19) {
+                            h.producer.flush();
+                            for (Future<RecordMetadata> f : sent) {
+                                f.get(); // done after flush: throws the send's error, if any
+                            }
+                            sent.clear();
                             Thread.sleep(100); // a steady trickle, so the kill lands mid-stream
-                        } catch (InterruptedException e) {
-                            return;
                         }
                     }
+                    h.producer.flush();
+                    for (Future<RecordMetadata> f : sent) {
+                        f.get();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (Exception e) {
+                    sendFailure.set(e);
                 }
-                h.producer.flush();
             }, "kill-test-producer");
             producer.start();
             try {
-                Harness.await(TIMEOUT, "the first pairs in PostgreSQL", () -> h.count("SELECT count(*) FROM preference_pairs") >= 60);
+                Harness.await(TIMEOUT, "the first pairs in PostgreSQL", () -> {
+                    alive(child, h, "first", sendFailure);
+                    return h.count("SELECT count(*) FROM preference_pairs") >= 60;
+                });
             } finally {
                 child.destroyForcibly(); // the kill itself, and no stray process when the wait fails
             } // SIGKILL: no clean shutdown, open transactions abandoned
@@ -59,9 +84,11 @@ class PrefBuilderKillRestartTest {
             Process second = startChild(h, cfg, threshold, "second");
             try {
                 producer.join(TIMEOUT.toMillis());
-                Harness.await(TIMEOUT, n + " pairs and " + n / threshold + " announced batches after the restart", () ->
-                        h.count("SELECT count(*) FROM preference_pairs") == n
-                                && h.count("SELECT count(*) FROM training_batches b JOIN training_batch_announcements a USING (batch_id)") == n / threshold);
+                Harness.await(TIMEOUT, n + " pairs and " + n / threshold + " announced batches after the restart", () -> {
+                    alive(second, h, "second", sendFailure);
+                    return h.count("SELECT count(*) FROM preference_pairs") == n
+                            && h.count("SELECT count(*) FROM training_batches b JOIN training_batch_announcements a USING (batch_id)") == n / threshold;
+                });
                 assertEquals(n, h.count("SELECT count(*) FROM syntheses"));
                 assertEquals(n, h.count("SELECT count(*) FROM golden_utterances"));
                 assertEquals(0, h.count("SELECT count(*) FROM preference_pairs WHERE batch_id IS NULL"));
@@ -86,6 +113,20 @@ class PrefBuilderKillRestartTest {
         }
     }
 
+    /** Fails at once (not at the deadline) when the child died or an input send failed, with the child's log. */
+    static void alive(Process child, Harness h, String label, AtomicReference<Throwable> sendFailure) throws Exception {
+        Throwable f = sendFailure.get();
+        if (f != null) {
+            throw new AssertionError("an input send failed", f);
+        }
+        if (!child.isAlive()) {
+            Path log = h.stateRoot.resolve("child-" + label + ".log");
+            List<String> lines = Files.readAllLines(log);
+            throw new AssertionError("the " + label + " pref-builder process exited with " + child.exitValue() + "; its log ends:\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+        }
+    }
+
     static Process startChild(Harness h, PrefBuilderConfig cfg, int threshold, String label) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx384m", "-XX:+UseSerialGC", "-cp",
@@ -100,6 +141,7 @@ class PrefBuilderKillRestartTest {
         env.put("PREF_BUILDER_TOPIC_PREFIX", cfg.topics().prefix());
         env.put("PREF_BUILDER_STATE_DIR", cfg.stateDir().toString());
         env.put("PREF_BUILDER_INSTANCE_ID", "child");
+        env.put("PREF_BUILDER_HTTP_PORT", "0"); // a free port: /health is not under test here
         env.put("BATCH_THRESHOLD", Integer.toString(threshold));
         env.put("BATCH_CHECK_INTERVAL", "PT0.1S");
         File log = h.stateRoot.resolve("child-" + label + ".log").toFile();

@@ -2,6 +2,7 @@ package org.speechalign.prefbuilder;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.speechalign.prefbuilder.Events.T0;
@@ -321,6 +322,35 @@ class PrefBuilderTopologyTest {
         assertEquals(TOPICS.ratings(), dlq.get(0).sourceTopic());
         rate(Events.rating("r6d", "p6", "d", 1, T0.plus(Duration.ofHours(8))));
         assertEquals(1, pairs().size(), "an on-time third rater completes the pair");
+    }
+
+    @Test
+    void ratingsWhoseSynthesisNeverArrivesExpireAfterTheGracePeriodIntoTheDlq() {
+        rate(Events.rating("r9a", "ghost", "a", 1, T0)); // its synthesis never arrives
+        rate(Events.rating("r9b", "kept", "a", 1, T0));  // its synthesis arrives
+        synth(Events.product("kept", null, "kept text", "v1", T0));
+        driver.advanceWallClockTime(RatingExpiry.CHECK_INTERVAL);
+        assertEquals(0, counters.expired.get(), "within the grace period nothing expires");
+        assertNull(driver.getKeyValueStore(PrefBuilderTopology.PENDING_RATINGS_STORE).get("kept"), "no longer pending");
+        assertNotNull(driver.getKeyValueStore(PrefBuilderTopology.PENDING_RATINGS_STORE).get("ghost"));
+
+        // the partition's newest created_at moves 7 h on (grace 6 h); the next check expires "ghost"
+        synth(Events.product("p9-later", null, "another text", "v1", T0.plus(Duration.ofHours(7))));
+        driver.advanceWallClockTime(RatingExpiry.CHECK_INTERVAL);
+        assertEquals(1, counters.expired.get());
+        List<DeadLetter> dlq = deadLetters(TOPICS.ratings());
+        assertEquals(1, dlq.size());
+        assertTrue(dlq.get(0).reason().startsWith("expired: "), dlq.get(0).reason());
+        assertEquals("ghost", new String(dlq.get(0).key(), StandardCharsets.UTF_8));
+        assertTrue(new String(dlq.get(0).value(), StandardCharsets.UTF_8).contains("r9a"), "the summary names its ratings");
+        assertNull(driver.getKeyValueStore(PrefBuilderTopology.RATINGS_STORE).get("ghost"), "deleted from the ratings table");
+        assertNull(driver.getKeyValueStore(PrefBuilderTopology.PENDING_RATINGS_STORE).get("ghost"));
+        assertNotNull(driver.getKeyValueStore(PrefBuilderTopology.RATINGS_STORE).get("kept"), "a rated synthesis stays");
+
+        // the synthesis arriving after that is late by the same rule: counted and on its DLQ, never paired
+        synth(Events.product("ghost", null, "ghost text", "v1", T0));
+        assertEquals(1, counters.late.get());
+        assertEquals(1, deadLetters(TOPICS.synthesis()).size());
     }
 
     // ------------------------------------------------------------------ DLQ
