@@ -26,7 +26,7 @@ final class DemoReport {
                 .append(".warn{background:#fff4e5;padding:8px;border-left:4px solid #f0a000}</style>");
         h.append("<h1>SpeechAlign demo</h1>");
         h.append(String.format(Locale.ROOT, "<p>%d iterations in %.0f s. Base version <code>%s</code>; serving at the end <code>%s</code>.</p>",
-                rows.size(), seconds, esc(base), esc(finalVersion)));
+                rows.size() - 1, seconds, esc(base), esc(finalVersion))); // row 0 is the base
         h.append("<p class=warn><b>The ratings are simulated</b>: ").append(raters).append(" simulated raters score each self-play sample from its ")
                 .append("phone-duration error against the golden utterance (d = mean |ln((synth+1)/(golden+1))| over phones; score = 5 − 4·min(1, d/0.8) ")
                 .append("+ rater bias N(0,0.3) + noise N(0,0.6), rounded to 1..5). No person listened.")
