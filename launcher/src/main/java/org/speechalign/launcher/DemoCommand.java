@@ -127,7 +127,7 @@ final class DemoCommand implements Callable<Integer> {
 
     record Row(int iteration, String version, String status, long pairs, String pairsBySource, Double firstLoss, Double lastLoss,
                Double rewardAccuracy, Double gateMean, Double gateLow, Double gateHigh, double meanRating, double durationError,
-               Double swapSeconds, double seconds, DemoEvaluation.Measures measures) {
+               Double swapSeconds, double seconds, AudioMeasures.Measures measures) {
     }
 
     @Override
@@ -227,10 +227,10 @@ final class DemoCommand implements Callable<Integer> {
             // 6. the base model's measures, then the loop
             DirectoryModelStore store = new DirectoryModelStore(dir.resolve("models").resolve("store"));
             List<Row> rows = new ArrayList<>();
-            DemoEvaluation evaluation = new DemoEvaluation(codec, corpus, evalUtterances, gapTrain);
+            AudioMeasures evaluation = new AudioMeasures(codec, corpus, evalUtterances, gapTrain);
             printHeader();
             long tb = System.nanoTime();
-            DemoEvaluation.Measures baseMeasures = measure(evaluation, base, "base");
+            AudioMeasures.Measures baseMeasures = measure(evaluation, base, "base");
             rows.add(new Row(0, baseVersion, "base", 0, "", null, null, null, null, null, null, Double.NaN, Double.NaN, null,
                     (System.nanoTime() - tb) / 1e9, baseMeasures));
             printRow(rows.get(0));
@@ -266,7 +266,7 @@ final class DemoCommand implements Callable<Integer> {
                         serving = version;
                     }
                     curves.put(it, curve(ds, batch));
-                    DemoEvaluation.Measures measures = measure(evaluation, store.fetch(v.artifactUri(), v.artifactSha256()), "iter " + it);
+                    AudioMeasures.Measures measures = measure(evaluation, store.fetch(v.artifactUri(), v.artifactSha256()), "iter " + it);
                     Map<String, Double> m = v.metrics();
                     Row row = new Row(it, version, v.status().name().toLowerCase(Locale.ROOT), (long) b.get("pairs"), (String) b.get("by_source"),
                             (Double) b.get("first_loss"), (Double) b.get("last_loss"), (Double) b.get("accuracy"),
@@ -464,7 +464,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Measures one model with a progress bar over its held-out utterances. */
-    static DemoEvaluation.Measures measure(DemoEvaluation evaluation, Path archive, String what) {
+    static AudioMeasures.Measures measure(AudioMeasures evaluation, Path archive, String what) {
         try (ProgressBar pb = new ProgressBar(what + " eval", evaluation.heldOutUtterances())) {
             return evaluation.measure(archive, what, r -> pb.step());
         }
@@ -484,7 +484,7 @@ final class DemoCommand implements Callable<Integer> {
                 r.swapSeconds() == null ? "—" : String.format(Locale.ROOT, "%.2f", r.swapSeconds()), measures(r.measures()));
     }
 
-    static String measures(DemoEvaluation.Measures m) {
+    static String measures(AudioMeasures.Measures m) {
         var w = m.report().wer();
         return String.format(Locale.ROOT, "%.1f %% [%.1f, %.1f] / %.3f / %.2f / %.1f %%", 100 * w.value(), 100 * w.low(), 100 * w.high(),
                 m.report().similarity().value(), m.report().mcdDb().value(), 100 * m.gap().heldOut().accuracy());
