@@ -21,6 +21,7 @@ import org.speechalign.dpo.ContinuedSft;
 import org.speechalign.dpo.Devices;
 import org.speechalign.dpo.DpoConfig;
 import org.speechalign.dpo.IntrinsicMeasures;
+import org.speechalign.dpo.ModelEvaluator;
 import org.speechalign.dpo.PreferenceDataset;
 import org.speechalign.lm.CoarseLayout;
 import org.speechalign.lm.CodecLm;
@@ -174,12 +175,12 @@ public final class AlignCommand implements Callable<Integer> {
             measures = new IntrinsicMeasures(b, test, sampling, seed + 1000, 32, evalSamples);
         }
         AlignmentLoop.Report report;
-        if (audioEval > 0) {
-            try (AudioMeasures audio = new AudioMeasures(new Codec2Codec(), all, audioEval, 60)) {
-                report = new AlignmentLoop(options, dir, Clock.systemUTC()).log(err).run(baseArchive, train, test, measures.and(audio));
-            }
-        } else {
-            report = new AlignmentLoop(options, dir, Clock.systemUTC()).log(err).run(baseArchive, train, test, measures);
+        AudioMeasures audio = audioEval > 0 ? new AudioMeasures(new Codec2Codec(), all, audioEval, 60) : null;
+        try {
+            ModelEvaluator evaluator = audio == null ? measures : measures.and(audio);
+            report = new AlignmentLoop(options, dir, Clock.systemUTC()).log(err).run(baseArchive, train, test, evaluator);
+        } finally {
+            if (audio != null) audio.close();
         }
         PrintStream stdout = new PrintStream(System.out, true);
         if (json) {
