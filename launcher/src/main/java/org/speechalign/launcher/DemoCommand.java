@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -28,10 +27,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import me.tongfei.progressbar.ProgressBar;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.speechalign.audio.Wav;
 import org.speechalign.codec.Codec2Codec;
 import org.speechalign.contracts.Json;
@@ -42,11 +37,10 @@ import org.speechalign.corpus.Split;
 import org.speechalign.corpus.Utterance;
 import org.speechalign.embedded.EmbeddedRuntime;
 import org.speechalign.feedback.FeedbackService;
-import org.speechalign.loop.golden.GoldenRepository;
-import org.speechalign.loop.golden.TinySetup;
 import org.speechalign.loop.registry.ModelRegistry;
 import org.speechalign.loop.store.DirectoryModelStore;
 import org.speechalign.migrations.Migrations;
+import org.speechalign.prefbuilder.PrefBuilderService;
 import org.speechalign.synth.SelfPlay;
 import org.speechalign.synth.SynthService;
 import org.speechalign.trainer.TrainerService;
@@ -56,8 +50,12 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code speechalign demo}: the whole loop on the embedded Kafka and PostgreSQL — built-in corpus
- * published, base model reused or trained, then per iteration: self-play → simulated ratings →
- * pairs → batch → DPO → gate → hot swap, a table row each, and an HTML report under {@code out/}.
+ * published, base model reused or trained, all four services started, then per iteration: self-play
+ * on synth-service (onto {@code speech.synthesis.v1}) → simulated ratings through feedback-service's
+ * HTTP API → pref-builder's pairs and training batch → trainer-worker's DPO and gate → synth-service's
+ * hot swap, a table row each, and an HTML report under {@code out/}. The demo writes no synthesis,
+ * pair or batch row itself: it configures pref-builder so that a batch closes at one iteration's count
+ * of self-play pairs and waits, in PostgreSQL, for the batch that holds them.
  * <p>
  * <b>Simulated raters.</b> No person listens. Each simulated rater scores a synthesis from an
  * objective measure against its golden utterance: the phone-duration error
@@ -77,8 +75,14 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep-running", description = "leave the services and the dashboard up after the report (Ctrl-C stops)")
     boolean keepRunning;
 
-    @Option(names = "--syntheses", defaultValue = "64", description = "self-play syntheses per iteration (default ${DEFAULT-VALUE})")
+    @Option(names = "--syntheses", defaultValue = "64", description = "self-play syntheses per iteration, rounded up to a multiple of "
+            + SELF_PLAY_CHUNK + " (default ${DEFAULT-VALUE}); also pref-builder's batch threshold")
     int syntheses;
+
+    @Option(names = "--batch-max-age", defaultValue = "PT10M", description = "pref-builder's batch max age (ISO-8601, default ${DEFAULT-VALUE}): "
+            + "a batch short of the threshold still closes once its oldest pair waited this long; longer than an iteration, so that "
+            + "pairs waiting for the next iteration's batch are not closed on their own")
+    Duration batchMaxAge;
 
     @Option(names = "--raters", defaultValue = "3", description = "simulated raters per synthesis (default ${DEFAULT-VALUE})")
     int raters;
@@ -123,6 +127,18 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--trainer-port", description = "trainer-worker port, also the dashboard's (default ${DEFAULT-VALUE})")
     int trainerPort = TrainerService.DEFAULT_PORT;
 
+    @Option(names = "--pref-builder-port", description = "pref-builder /health and /prometheus port (default ${DEFAULT-VALUE})")
+    int prefBuilderPort = PrefBuilderService.DEFAULT_PORT;
+
+    /** Self-play syntheses per {@link SelfPlay#runOnce()} call. */
+    static final int SELF_PLAY_CHUNK = 16;
+    /** How long the demo waits for pref-builder to land the corpus in {@code golden_utterances}. */
+    static final Duration GOLDEN_DEADLINE = Duration.ofMinutes(5);
+    /** How long the demo waits for pref-builder's first pair of an iteration before it gives up. */
+    static final Duration FIRST_PAIR_DEADLINE = Duration.ofMinutes(3);
+    /** How long the demo waits for trainer-worker to finish a batch (DPO + gate). */
+    static final Duration TRAINER_DEADLINE = Duration.ofMinutes(30);
+
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     record Row(int iteration, String version, String status, long pairs, String pairsBySource, Double firstLoss, Double lastLoss,
@@ -154,13 +170,15 @@ final class DemoCommand implements Callable<Integer> {
             Migrations.migrate(ds);
             System.out.println("kafka " + rt.kafka().bootstrapServers() + " · postgres " + rt.postgres().jdbcUrl());
 
-            // 3. the built-in corpus onto speech.golden.v1 (and into golden_utterances, as pref-builder does)
+            // 3. the built-in corpus onto speech.golden.v1 (pref-builder lands it in golden_utterances)
             List<Utterance> corpus = CorpusPublishCommand.read(corpusDir);
             Map<String, Utterance> byId = corpus.stream().collect(Collectors.toMap(Utterance::utteranceId, Function.identity()));
             try (ProgressBar pb = new ProgressBar("publish corpus", corpus.size())) {
                 CorpusPublishCommand.publish(rt.kafka().bootstrapServers(), corpus, pb::stepTo);
             }
-            landGolden(ds, corpus);
+            int chunk = Math.min(SELF_PLAY_CHUNK, Math.max(1, syntheses));
+            int perIteration = (Math.max(1, syntheses) + chunk - 1) / chunk * chunk;
+            if (perIteration != syntheses) System.out.println("self-play: " + perIteration + " syntheses an iteration (a multiple of " + chunk + ")");
 
             // 4. keys and services
             ApiKeys keys = new ApiKeys(ds);
@@ -179,20 +197,22 @@ final class DemoCommand implements Callable<Integer> {
             shared.put("trainer.model-line", line);
             shared.put("synth.base-model", base.toString());
             shared.put("trainer.base-model", base.toString());
-            shared.put("synth.self-play-batch-size", 16);
+            shared.put("synth.self-play-batch-size", chunk);
             shared.put("trainer.dpo-steps", dpoSteps);
             shared.put("trainer.dpo-sft-weight", sftWeight);
             shared.put("trainer.gate-held-out", gateHeldOut);
             shared.put("trainer.sweep-interval", "2s");
+            // pref-builder closes a batch as soon as one iteration's count of pairs waits unbatched (the oldest first), or
+            // when the oldest waited --batch-max-age (a short batch still closes).
+            shared.put(PrefBuilderService.STATE_DIR_PROPERTY, dir.resolve("pref-builder").toString());
+            shared.put(PrefBuilderService.BATCH_THRESHOLD_PROPERTY, perIteration);
+            shared.put(PrefBuilderService.BATCH_MAX_AGE_PROPERTY, batchMaxAge.toString());
             try {
                 running = Services.startAll(shared, Map.of(FeedbackService.NAME, feedbackPort, SynthService.NAME, synthPort,
-                        TrainerService.NAME, trainerPort),
-                        // The demo pairs and batches each iteration itself (DemoPairing) and waits for exactly that batch;
-                        // pref-builder beside it would race it for the same pair ids and batch them on its own schedule.
-                        java.util.Set.of(org.speechalign.prefbuilder.PrefBuilderService.NAME));
+                        PrefBuilderService.NAME, prefBuilderPort, TrainerService.NAME, trainerPort));
             } catch (RuntimeException e) {
-                throw new UserFacingException("a service failed to start (ports " + feedbackPort + "/" + synthPort + "/" + trainerPort
-                        + " free? see --*-port): " + ServeCommand.rootMessage(e));
+                throw new UserFacingException("a service failed to start (ports " + feedbackPort + "/" + synthPort + "/" + prefBuilderPort
+                        + "/" + trainerPort + " free? see --*-port): " + ServeCommand.rootMessage(e));
             }
             Map<String, String> urls = new LinkedHashMap<>();
             for (Services.Running r : running) {
@@ -202,11 +222,14 @@ final class DemoCommand implements Callable<Integer> {
             String trainerUrl = urls.get(TrainerService.NAME);
             String synthUrl = urls.get(SynthService.NAME);
             String feedbackUrl = urls.get(FeedbackService.NAME);
+            String prefBuilderUrl = urls.get(PrefBuilderService.NAME);
             System.out.println("dashboard " + trainerUrl + "/dashboard/  (admin key for its buttons: " + adminKey + ")");
-            boolean prefBuilder = running.stream().anyMatch(r -> r.service().name().equals("pref-builder"));
-            if (!prefBuilder) {
-                System.out.println("note: the demo runs without pref-builder and writes each iteration's golden_vs_synthetic pairs and batch"
-                        + " itself, as pref-builder would (DemoPairing; `serve` runs pref-builder).");
+            awaitGolden(ds, corpus, prefBuilderUrl);
+            long waiting = unbatchedPairs(ds);
+            if (waiting > 0) {
+                System.out.println("note: " + waiting + " preference pairs from earlier runs wait unbatched; pref-builder batches the oldest first,"
+                        + (waiting < perIteration ? " so they lead iteration 1's batch"
+                        : " so every " + perIteration + " of them make a batch of their own at once, which trainer-worker trains too"));
             }
             ModelRegistry registry = new ModelRegistry(ds);
             String baseVersion = registry.serving(line).map(ModelRegistry.Version::version)
@@ -234,27 +257,26 @@ final class DemoCommand implements Callable<Integer> {
             rows.add(new Row(0, baseVersion, "base", 0, "", null, null, null, null, null, null, Double.NaN, Double.NaN, null,
                     (System.nanoTime() - tb) / 1e9, baseMeasures));
             printRow(rows.get(0));
-            Properties pp = new Properties();
-            pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, rt.kafka().bootstrapServers());
-            pp.put(ProducerConfig.ACKS_CONFIG, "all");
             Map<Integer, List<double[]>> curves = new LinkedHashMap<>();
             Random rng = new Random(seed);
             double[] raterBias = new double[raters];
             for (int r = 0; r < raters; r++) raterBias[r] = rng.nextGaussian() * 0.3;
-            try (evaluation; KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pp, new StringSerializer(), new ByteArraySerializer())) {
+            java.util.Set<String> seenBatches = new java.util.HashSet<>();
+            try (evaluation) {
                 String serving = baseVersion;
                 for (int it = 1; it <= iterations; it++) {
                     long ti = System.nanoTime();
+                    // self-play: synth-service publishes every sample on speech.synthesis.v1, where pref-builder pairs it
                     List<Synthesis> batchSyn = new ArrayList<>();
-                    try (ProgressBar pb = new ProgressBar("iter " + it + " self-play", syntheses)) {
-                        while (batchSyn.size() < syntheses) {
+                    try (ProgressBar pb = new ProgressBar("iter " + it + " self-play", perIteration)) {
+                        while (batchSyn.size() < perIteration) {
                             batchSyn.addAll(selfPlay.runOnce());
-                            pb.stepTo(Math.min(syntheses, batchSyn.size()));
+                            pb.stepTo(Math.min(perIteration, batchSyn.size()));
                         }
                     }
-                    DemoPairing.landSyntheses(ds, batchSyn);
                     double[] rating = rate(feedbackUrl, ingestKey, batchSyn, byId, rng, raterBias, stamp, it);
-                    String batch = DemoPairing.batch(ds, producer, byId, batchSyn);
+                    String batch = awaitIterationBatch(ds, batchSyn, seenBatches, it, perIteration, ti, prefBuilderUrl);
+                    seenBatches.add(batch);
                     Map<String, Object> b = awaitBatch(ds, batch, "iter " + it + " DPO+gate");
                     String version = (String) b.get("result_version");
                     ModelRegistry.Version v = registry.get(version).orElseThrow();
@@ -278,7 +300,9 @@ final class DemoCommand implements Callable<Integer> {
                 // 7. final model on the held-out sentences
                 for (Utterance u : heldOut) speak(synthUrl, synthKey, u, report.resolve("audio").resolve(u.utteranceId() + "-final.wav"));
                 double total = (System.nanoTime() - t0) / 1e9;
-                Path html = DemoReport.write(report, rows, curves, heldOut, baseVersion, serving, total, raters, prefBuilder);
+                long left = unbatchedPairs(ds);
+                if (left > 0) System.out.println(left + " preference pairs wait for pref-builder's next batch (threshold " + perIteration + ")");
+                Path html = DemoReport.write(report, rows, curves, heldOut, baseVersion, serving, total, raters, perIteration);
                 System.out.printf("report %s (%.0f s in all)%n", html.toAbsolutePath(), total);
             }
             if (keepRunning) {
@@ -314,24 +338,114 @@ final class DemoCommand implements Callable<Integer> {
         return ModelHome.resolve("base").toAbsolutePath();
     }
 
-    static void landGolden(DataSource ds, List<Utterance> corpus) throws Exception {
-        GoldenRepository golden = new GoldenRepository(ds);
-        long have;
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM golden_utterances WHERE corpus_version = ?")) {
-            ps.setString(1, corpus.get(0).corpusVersion());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                have = rs.getLong(1);
-            }
-        }
-        if (have >= corpus.size()) return;
+    /** Waits until pref-builder has landed the published corpus in {@code golden_utterances} (self-play and the gate read it there). */
+    static void awaitGolden(DataSource ds, List<Utterance> corpus, String prefBuilderUrl) throws Exception {
+        String version = corpus.get(0).corpusVersion();
+        long end = System.nanoTime() + GOLDEN_DEADLINE.toNanos();
+        long have = 0;
         try (ProgressBar pb = new ProgressBar("golden_utterances", corpus.size())) {
-            for (int from = 0; from < corpus.size(); from += 500) {
-                List<Utterance> chunk = corpus.subList(from, Math.min(corpus.size(), from + 500));
-                golden.insertAll(chunk.stream().map(TinySetup::event).toList());
-                pb.stepBy(chunk.size());
+            while (true) {
+                try (Connection c = ds.getConnection();
+                     PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM golden_utterances WHERE corpus_version = ?")) {
+                    ps.setString(1, version);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        have = rs.getLong(1);
+                    }
+                }
+                pb.stepTo(Math.min(have, corpus.size()));
+                if (have >= corpus.size()) return;
+                if (System.nanoTime() > end) break;
+                Thread.sleep(250);
             }
         }
+        throw new UserFacingException("pref-builder landed " + have + " of the corpus's " + corpus.size() + " golden utterances (corpus_version "
+                + version + ") in golden_utterances within " + GOLDEN_DEADLINE.toSeconds() + " s; is it healthy? (" + prefBuilderUrl + "/health)");
+    }
+
+    /** Preference pairs no training batch holds yet. */
+    static long unbatchedPairs(DataSource ds) throws Exception {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM preference_pairs WHERE batch_id IS NULL");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * Waits until pref-builder has paired this iteration's self-play syntheses and closed a training batch that holds them; returns
+     * the new batch (not one of {@code seen}) holding most of them. The batch closes at the threshold (one iteration's count of pairs,
+     * the oldest unbatched first: pairs made from the previous iteration's ratings lead it) or, short, after the max age.
+     */
+    String awaitIterationBatch(DataSource ds, List<Synthesis> syntheses, java.util.Set<String> seen, int it, int expected, long startedNanos,
+                               String prefBuilderUrl) throws Exception {
+        String[] ids = syntheses.stream().map(Synthesis::synthesisId).toArray(String[]::new);
+        long firstPairBy = System.nanoTime() + FIRST_PAIR_DEADLINE.toNanos();
+        Duration limit = batchMaxAge.plus(FIRST_PAIR_DEADLINE);
+        long end = startedNanos + limit.toNanos();
+        long landed = 0;
+        long unbatched = 0;
+        String found = null;
+        try (ProgressBar pb = new ProgressBar("iter " + it + " pairs → batch", expected)) {
+            while (true) {
+                Map<String, Long> byBatch = new LinkedHashMap<>();
+                try (Connection c = ds.getConnection()) {
+                    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM preference_pairs "
+                            + "WHERE source = 'golden_vs_synthetic' AND rejected_synthesis_id = ANY(?)")) {
+                        ps.setArray(1, c.createArrayOf("text", ids));
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            landed = rs.getLong(1);
+                        }
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("SELECT batch_id, count(*) FROM preference_pairs "
+                            + "WHERE batch_id IS NOT NULL AND (rejected_synthesis_id = ANY(?) OR chosen_synthesis_id = ANY(?)) "
+                            + "GROUP BY batch_id ORDER BY count(*) DESC, batch_id")) {
+                        ps.setArray(1, c.createArrayOf("text", ids));
+                        ps.setArray(2, c.createArrayOf("text", ids));
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) byBatch.put(rs.getString(1), rs.getLong(2));
+                        }
+                    }
+                }
+                pb.stepTo(Math.min(expected, landed));
+                for (String batch : byBatch.keySet()) {
+                    if (!seen.contains(batch)) {
+                        found = batch;
+                        break;
+                    }
+                }
+                if (found != null) break;
+                long now = System.nanoTime();
+                if (now > end || (landed == 0 && now > firstPairBy)) {
+                    unbatched = unbatchedPairs(ds);
+                    break;
+                }
+                Thread.sleep(250);
+            }
+        }
+        if (found != null) {
+            long own;
+            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM preference_pairs "
+                    + "WHERE batch_id = ? AND source = 'golden_vs_synthetic' AND rejected_synthesis_id = ANY(?)")) {
+                ps.setString(1, found);
+                ps.setArray(2, c.createArrayOf("text", ids));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    own = rs.getLong(1);
+                }
+            }
+            if (own < syntheses.size()) {
+                System.out.println("iter " + it + ": pref-builder's batch holds " + own + " of this iteration's " + syntheses.size()
+                        + " self-play pairs, after older pairs (it batches the oldest first); the rest wait for the next batch");
+            }
+            return found;
+        }
+        throw new UserFacingException("no training batch from pref-builder holding iteration " + it + "'s self-play pairs "
+                + (landed == 0 ? "after " + FIRST_PAIR_DEADLINE.toSeconds() + " s of waiting" : limit.toSeconds() + " s after the iteration began")
+                + ": " + landed + " of its " + syntheses.size()
+                + " golden_vs_synthetic pairs reached preference_pairs, " + unbatched + " pairs wait unbatched (batch threshold " + expected
+                + ", max age " + batchMaxAge + "); is pref-builder healthy? (" + prefBuilderUrl + "/health)");
     }
 
     static List<Utterance> heldOut(List<Utterance> corpus) {
@@ -398,14 +512,17 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     Map<String, Object> awaitBatch(DataSource ds, String batch, String task) throws Exception {
+        long end = System.nanoTime() + TRAINER_DEADLINE.toNanos();
+        String status = null;
         try (ProgressBar pb = new ProgressBar(task, dpoSteps)) {
-            while (true) {
+            while (System.nanoTime() < end) {
                 try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
                         "SELECT v.status, v.result_version, b.error, v.steps, v.first_loss, v.last_loss, v.last_reward_accuracy, v.pair_count "
                                 + "FROM training_metrics_per_batch v JOIN training_batches b USING (batch_id) WHERE v.batch_id = ?")) {
                     ps.setString(1, batch);
                     try (ResultSet rs = ps.executeQuery()) {
                         if (rs.next()) {
+                            status = rs.getString(1);
                             pb.stepTo(Math.min(dpoSteps, rs.getLong(4)));
                             if ("failed".equals(rs.getString(1))) throw new UserFacingException("batch " + batch + " failed: " + rs.getString(3));
                             if ("done".equals(rs.getString(1))) {
@@ -424,6 +541,8 @@ final class DemoCommand implements Callable<Integer> {
                 Thread.sleep(500);
             }
         }
+        throw new UserFacingException("trainer-worker did not finish training batch " + batch + " (DPO + gate) within "
+                + TRAINER_DEADLINE.toMinutes() + " min; its status: " + (status == null ? "not in training_metrics_per_batch" : status));
     }
 
     static String bySource(Connection c, String batch) throws Exception {

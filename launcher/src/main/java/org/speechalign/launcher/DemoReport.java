@@ -18,7 +18,7 @@ final class DemoReport {
     }
 
     static Path write(Path dir, List<DemoCommand.Row> rows, Map<Integer, List<double[]>> curves, List<Utterance> heldOut, String base,
-                      String finalVersion, double seconds, int raters, boolean prefBuilder) throws IOException {
+                      String finalVersion, double seconds, int raters, int batchThreshold) throws IOException {
         StringBuilder h = new StringBuilder();
         h.append("<!doctype html><html lang=en><meta charset=utf-8><title>SpeechAlign demo report</title><style>")
                 .append("body{font:14px system-ui,sans-serif;margin:24px;max-width:1100px}table{border-collapse:collapse;font-size:12px}")
@@ -30,7 +30,10 @@ final class DemoReport {
         h.append("<p class=warn><b>The ratings are simulated</b>: ").append(raters).append(" simulated raters score each self-play sample from its ")
                 .append("phone-duration error against the golden utterance (d = mean |ln((synth+1)/(golden+1))| over phones; score = 5 − 4·min(1, d/0.8) ")
                 .append("+ rater bias N(0,0.3) + noise N(0,0.6), rounded to 1..5). No person listened.")
-                .append(prefBuilder ? "" : " Pairs and batches were written by the demo as pref-builder would (the demo runs without pref-builder, so that each batch is one iteration's self-play).")
+                .append("</p><p>The self-play samples and the simulated ratings reached pref-builder through Kafka; pref-builder made the")
+                .append(" preference pairs and closed each training batch at ").append(batchThreshold)
+                .append(" unbatched pairs, the oldest first (pairs made from an iteration's ratings arrive after its batch closed, so they lead the")
+                .append(" next one); trainer-worker trained each batch.")
                 .append("</p><p>Every model (the base, then each iteration's DPO result, promoted or not) is measured by the evaluation harness")
                 .append(" of <code>./speechalign eval</code> on the same held-out test utterances: WER (Vosk) with a 95 % bootstrap interval, speaker")
                 .append(" similarity, MCD against golden speech, and the held-out accuracy of a classifier telling golden from synthetic coarse")

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import org.speechalign.feedback.FeedbackService;
 import org.speechalign.prefbuilder.PrefBuilderApp;
@@ -110,17 +109,9 @@ final class Services {
 
     /** Starts every service with the shared properties plus its port; stops the started ones on failure. */
     static List<Running> startAll(Map<String, Object> shared, Map<String, Integer> ports) {
-        return startAll(shared, ports, Set.of());
-    }
-
-    /** As {@link #startAll(Map, Map)}, leaving out the services named in {@code skip}. */
-    static List<Running> startAll(Map<String, Object> shared, Map<String, Integer> ports, Set<String> skip) {
         List<Running> running = new ArrayList<>();
         try {
             for (Service s : ALL) {
-                if (skip.contains(s.name())) {
-                    continue;
-                }
                 Map<String, Object> props = new HashMap<>(shared);
                 Integer port = ports.get(s.name());
                 if (port != null) {
