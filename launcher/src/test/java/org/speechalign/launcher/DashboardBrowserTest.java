@@ -31,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -40,19 +39,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.speechalign.contracts.Json;
-import org.speechalign.contracts.PhoneFrames;
 import org.speechalign.contracts.Synthesis;
-import org.speechalign.contracts.Topics;
-import org.speechalign.contracts.TrainingBatch;
 import org.speechalign.contracts.auth.ApiKeys;
 import org.speechalign.corpus.Utterance;
-import org.speechalign.dpo.PreferencePair;
 import org.speechalign.embedded.EmbeddedRuntime;
 import org.speechalign.embedded.SharedTestRuntime;
 import org.speechalign.feedback.FeedbackService;
 import org.speechalign.lm.CodecLm;
-import org.speechalign.lm.Examples;
 import org.speechalign.loop.golden.GoldenRepository;
+import org.speechalign.loop.golden.HandWrittenBatch;
 import org.speechalign.loop.golden.TinySetup;
 import org.speechalign.loop.registry.ModelRegistry;
 import org.speechalign.migrations.Migrations;
@@ -226,24 +221,7 @@ class DashboardBrowserTest {
         List<Synthesis> out = new ArrayList<>();
         SelfPlay sp = synth.getBean(SelfPlay.class);
         while (out.size() < n) out.addAll(sp.runOnce());
-        try (Connection c = ds.getConnection()) {
-            for (Synthesis s : out) {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO syntheses (synthesis_id, origin, utterance_id, text, speaker, phones, "
-                        + "tokens, model_version, temperature, seed, created_at) VALUES (?, 'self_play', ?, ?, ?, ?::jsonb, ?, ?, ?, ?, now()) "
-                        + "ON CONFLICT DO NOTHING")) {
-                    ps.setString(1, s.synthesisId());
-                    ps.setString(2, s.utteranceId());
-                    ps.setString(3, s.text());
-                    ps.setString(4, s.speaker());
-                    ps.setString(5, Json.writeString(s.phones()));
-                    ps.setArray(6, GoldenRepository.intArray2(c, s.tokens()));
-                    ps.setString(7, s.modelVersion());
-                    ps.setDouble(8, s.sampling().temperature());
-                    ps.setLong(9, s.sampling().seed());
-                    ps.executeUpdate();
-                }
-            }
-        }
+        HandWrittenBatch.insertSyntheses(ds, out);
         return out;
     }
 
@@ -268,48 +246,14 @@ class DashboardBrowserTest {
         assertEquals(202, resp.statusCode(), resp.body());
     }
 
-    /** golden_vs_synthetic pairs of the syntheses in one training batch, announced on Kafka. */
+    /**
+     * golden_vs_synthetic pairs of the syntheses in one training batch, announced on Kafka, written by hand as pref-builder would: the
+     * test is about what the dashboard shows of a run, so it controls the batch exactly (the demo shows pref-builder making them).
+     */
     String batch(List<Synthesis> syntheses) throws Exception {
-        String batch = "batch-" + UUID.randomUUID();
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO training_batches (batch_id, pair_count) VALUES (?, ?)")) {
-                ps.setString(1, batch);
-                ps.setInt(2, syntheses.size());
-                ps.executeUpdate();
-            }
-            for (Synthesis s : syntheses) {
-                Utterance u = corpus.stream().filter(x -> x.utteranceId().equals(s.utteranceId())).findFirst().orElseThrow();
-                var golden = PreferencePair.Side.golden(u.utteranceId(), u.tokens(), Examples.durations(u));
-                var synthetic = PreferencePair.Side.synthesis(s.synthesisId(), s.tokens()[0],
-                        s.phones().stream().mapToInt(PhoneFrames::frames).toArray());
-                var source = PreferencePair.Source.GOLDEN_VS_SYNTHETIC;
-                List<PhoneFrames> phones = new ArrayList<>();
-                for (int i = 0; i < u.phones().size(); i++) phones.add(new PhoneFrames(u.phones().get(i).symbol(), golden.durations()[i]));
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO preference_pairs (pair_id, source, utterance_id, text, speaker, phones, "
-                        + "chosen_tokens, chosen_synthesis_id, chosen_utterance_id, rejected_tokens, rejected_synthesis_id, rejected_utterance_id, "
-                        + "rejected_model_version, created_at, batch_id) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, now(), ?)")) {
-                    ps.setString(1, PreferencePair.pairIdOf(source, golden, synthetic));
-                    ps.setString(2, source.wire());
-                    ps.setString(3, u.utteranceId());
-                    ps.setString(4, u.text());
-                    ps.setString(5, u.speaker());
-                    ps.setString(6, Json.writeString(phones));
-                    ps.setArray(7, GoldenRepository.intArray2(c, golden.tokens()));
-                    ps.setString(8, golden.synthesisId());
-                    ps.setString(9, golden.utteranceId());
-                    ps.setArray(10, GoldenRepository.intArray2(c, synthetic.tokens()));
-                    ps.setString(11, synthetic.synthesisId());
-                    ps.setString(12, synthetic.utteranceId());
-                    ps.setString(13, s.modelVersion());
-                    ps.setString(14, batch);
-                    ps.executeUpdate();
-                }
-            }
-            c.commit();
-        }
-        producer.send(new ProducerRecord<>(Topics.TRAINING_BATCHES, batch, Json.write(new TrainingBatch(batch, syntheses.size(), Instant.now())))).get();
-        return batch;
+        Map<String, Utterance> golden = new HashMap<>();
+        for (Utterance u : corpus) golden.put(u.utteranceId(), u);
+        return HandWrittenBatch.write(ds, producer, golden, syntheses, false);
     }
 
     JsonNode runBrowser(String baseUrl, Path screenshot) throws Exception {

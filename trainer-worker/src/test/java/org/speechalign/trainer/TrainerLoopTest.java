@@ -16,7 +16,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -28,7 +27,6 @@ import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -39,19 +37,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.speechalign.contracts.Json;
-import org.speechalign.contracts.PhoneFrames;
 import org.speechalign.contracts.Synthesis;
-import org.speechalign.contracts.Topics;
-import org.speechalign.contracts.TrainingBatch;
 import org.speechalign.contracts.auth.ApiKeys;
 import org.speechalign.corpus.Phone;
 import org.speechalign.corpus.Utterance;
-import org.speechalign.dpo.PreferencePair;
 import org.speechalign.embedded.EmbeddedRuntime;
 import org.speechalign.embedded.SharedTestRuntime;
 import org.speechalign.lm.CodecLm;
-import org.speechalign.lm.Examples;
 import org.speechalign.loop.golden.GoldenRepository;
+import org.speechalign.loop.golden.HandWrittenBatch;
 import org.speechalign.loop.golden.TinySetup;
 import org.speechalign.loop.registry.ModelRegistry;
 import org.speechalign.migrations.Migrations;
@@ -197,73 +191,21 @@ class TrainerLoopTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Self-play on synth A, then a batch of pairs as pref-builder would write it; returns the batch id. */
+    /**
+     * Self-play on synth A, then a batch of its pairs written by hand as pref-builder would write it (reversed: the synthetic side
+     * chosen, which pref-builder never does); returns the batch id. This test stays independent of pref-builder: it checks the
+     * trainer against a batch it controls exactly, the bad one included.
+     */
     String batchFromSelfPlay(boolean reversed) throws Exception {
         List<Synthesis> syntheses = new ArrayList<>();
         SelfPlay sp = synthA.getBean(SelfPlay.class);
         while (syntheses.size() < 48) syntheses.addAll(sp.runOnce());
-        String batch = "batch-" + UUID.randomUUID();
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO training_batches (batch_id, pair_count) VALUES (?, ?)")) {
-                ps.setString(1, batch);
-                ps.setInt(2, syntheses.size());
-                ps.executeUpdate();
-            }
-            for (Synthesis s : syntheses) {
-                Utterance u = corpus.stream().filter(x -> x.utteranceId().equals(s.utteranceId())).findFirst().orElseThrow();
-                assertEquals(org.speechalign.corpus.Split.TRAIN, u.split(), "self-play never speaks held-out utterances");
-                insertSynthesis(c, s);
-                int[] sd = s.phones().stream().mapToInt(PhoneFrames::frames).toArray();
-                var golden = PreferencePair.Side.golden(u.utteranceId(), u.tokens(), Examples.durations(u));
-                var synthetic = PreferencePair.Side.synthesis(s.synthesisId(), s.tokens()[0], sd);
-                var source = reversed ? PreferencePair.Source.RATING_RANKED : PreferencePair.Source.GOLDEN_VS_SYNTHETIC;
-                var chosen = reversed ? synthetic : golden;
-                var rejected = reversed ? golden : synthetic;
-                List<PhoneFrames> phones = new ArrayList<>();
-                for (int i = 0; i < u.phones().size(); i++) {
-                    phones.add(new PhoneFrames(u.phones().get(i).symbol(), chosen.durations()[i]));
-                }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO preference_pairs (pair_id, source, utterance_id, text, speaker, phones, "
-                        + "chosen_tokens, chosen_synthesis_id, chosen_utterance_id, rejected_tokens, rejected_synthesis_id, rejected_utterance_id, "
-                        + "rejected_model_version, created_at, batch_id) VALUES (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, now(), ?)")) {
-                    ps.setString(1, PreferencePair.pairIdOf(source, chosen, rejected));
-                    ps.setString(2, source.wire());
-                    ps.setString(3, u.utteranceId());
-                    ps.setString(4, u.text());
-                    ps.setString(5, u.speaker());
-                    ps.setString(6, Json.writeString(phones));
-                    ps.setArray(7, GoldenRepository.intArray2(c, chosen.tokens()));
-                    ps.setString(8, chosen.synthesisId());
-                    ps.setString(9, chosen.utteranceId());
-                    ps.setArray(10, GoldenRepository.intArray2(c, rejected.tokens()));
-                    ps.setString(11, rejected.synthesisId());
-                    ps.setString(12, rejected.utteranceId());
-                    ps.setString(13, s.modelVersion());
-                    ps.setString(14, batch);
-                    ps.executeUpdate();
-                }
-            }
-            c.commit();
+        Map<String, Utterance> golden = new HashMap<>();
+        for (Utterance u : corpus) golden.put(u.utteranceId(), u);
+        for (Synthesis s : syntheses) {
+            assertEquals(org.speechalign.corpus.Split.TRAIN, golden.get(s.utteranceId()).split(), "self-play never speaks held-out utterances");
         }
-        producer.send(new ProducerRecord<>(Topics.TRAINING_BATCHES, batch, Json.write(new TrainingBatch(batch, syntheses.size(), Instant.now())))).get();
-        return batch;
-    }
-
-    static void insertSynthesis(Connection c, Synthesis s) throws Exception {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO syntheses (synthesis_id, origin, utterance_id, text, speaker, phones, tokens, "
-                + "model_version, temperature, seed, created_at) VALUES (?, 'self_play', ?, ?, ?, ?::jsonb, ?, ?, ?, ?, now()) ON CONFLICT DO NOTHING")) {
-            ps.setString(1, s.synthesisId());
-            ps.setString(2, s.utteranceId());
-            ps.setString(3, s.text());
-            ps.setString(4, s.speaker());
-            ps.setString(5, Json.writeString(s.phones()));
-            ps.setArray(6, GoldenRepository.intArray2(c, s.tokens()));
-            ps.setString(7, s.modelVersion());
-            ps.setDouble(8, s.sampling().temperature());
-            ps.setLong(9, s.sampling().seed());
-            ps.executeUpdate();
-        }
+        return HandWrittenBatch.write(ds, producer, golden, syntheses, reversed);
     }
 
     Map<String, Object> batchRow(String batch) throws Exception {
