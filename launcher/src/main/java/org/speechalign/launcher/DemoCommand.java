@@ -168,6 +168,8 @@ final class DemoCommand implements Callable<Integer> {
         try {
             DataSource ds = rt.postgres().dataSource();
             Migrations.migrate(ds);
+            java.sql.Timestamp runStart = databaseNow(ds);
+            long waiting = unbatchedPairs(ds);
             System.out.println("kafka " + rt.kafka().bootstrapServers() + " · postgres " + rt.postgres().jdbcUrl());
 
             // 3. the built-in corpus onto speech.golden.v1 (pref-builder lands it in golden_utterances)
@@ -224,16 +226,16 @@ final class DemoCommand implements Callable<Integer> {
             String feedbackUrl = urls.get(FeedbackService.NAME);
             String prefBuilderUrl = urls.get(PrefBuilderService.NAME);
             System.out.println("dashboard " + trainerUrl + "/dashboard/  (admin key for its buttons: " + adminKey + ")");
-            awaitGolden(ds, corpus, prefBuilderUrl);
-            long waiting = unbatchedPairs(ds);
             if (waiting > 0) {
-                System.out.println("note: " + waiting + " preference pairs from earlier runs wait unbatched; pref-builder batches the oldest first,"
-                        + (waiting < perIteration ? " so they lead iteration 1's batch"
-                        : " so every " + perIteration + " of them make a batch of their own at once, which trainer-worker trains too"));
+                System.out.println("note: " + waiting + " preference pair" + (waiting == 1 ? "" : "s") + " from earlier runs wait" + (waiting == 1 ? "s" : "") + " unbatched; pref-builder batches the oldest first:"
+                        + " they lead iteration 1's batch, or, if " + perIteration + " or more or older than --batch-max-age (" + batchMaxAge
+                        + "), make batches of their own at once, which trainer-worker trains on this run's model line before iteration 1");
             }
+            awaitGolden(ds, corpus, prefBuilderUrl);
             ModelRegistry registry = new ModelRegistry(ds);
             String baseVersion = registry.serving(line).map(ModelRegistry.Version::version)
                     .orElseThrow(() -> new UserFacingException("the base model was not registered"));
+            String startVersion = settleEarlierBatches(ds, registry, line, runStart, perIteration, synthUrl, synthKey);
             SelfPlay selfPlay = running.stream().filter(r -> r.service().name().equals(SynthService.NAME)).findFirst().orElseThrow()
                     .context().getBean(SelfPlay.class);
 
@@ -263,7 +265,7 @@ final class DemoCommand implements Callable<Integer> {
             for (int r = 0; r < raters; r++) raterBias[r] = rng.nextGaussian() * 0.3;
             java.util.Set<String> seenBatches = new java.util.HashSet<>();
             try (evaluation) {
-                String serving = baseVersion;
+                String serving = startVersion;
                 for (int it = 1; it <= iterations; it++) {
                     long ti = System.nanoTime();
                     // self-play: synth-service publishes every sample on speech.synthesis.v1, where pref-builder pairs it
@@ -301,7 +303,10 @@ final class DemoCommand implements Callable<Integer> {
                 for (Utterance u : heldOut) speak(synthUrl, synthKey, u, report.resolve("audio").resolve(u.utteranceId() + "-final.wav"));
                 double total = (System.nanoTime() - t0) / 1e9;
                 long left = unbatchedPairs(ds);
-                if (left > 0) System.out.println(left + " preference pairs wait for pref-builder's next batch (threshold " + perIteration + ")");
+                if (left > 0) {
+                    System.out.println(left + " preference pair" + (left == 1 ? " waits" : "s wait") + " for pref-builder's next batch (threshold "
+                            + perIteration + ")");
+                }
                 Path html = DemoReport.write(report, rows, curves, heldOut, baseVersion, serving, total, raters, perIteration);
                 System.out.printf("report %s (%.0f s in all)%n", html.toAbsolutePath(), total);
             }
@@ -370,6 +375,72 @@ final class DemoCommand implements Callable<Integer> {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** {unbatched pairs, those of them older than --batch-max-age}. */
+    long[] unbatchedAndStale(DataSource ds) throws Exception {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT count(*), "
+                + "count(*) FILTER (WHERE inserted_at < now() - make_interval(secs => ?)) FROM preference_pairs WHERE batch_id IS NULL")) {
+            ps.setDouble(1, batchMaxAge.toMillis() / 1000.0);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        }
+    }
+
+    static java.sql.Timestamp databaseNow(DataSource ds) throws Exception {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT now()"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getTimestamp(1);
+        }
+    }
+
+    /**
+     * Batches that are not this run's iterations' — made at start from pairs earlier runs left (see the note above), or left
+     * unfinished by an earlier run — are trained first by trainer-worker, on this run's model line: waits for them, says what
+     * became of each, and returns the version serving afterwards (the base unless one was promoted), which iteration 1 starts from.
+     */
+    String settleEarlierBatches(DataSource ds, ModelRegistry registry, String line, java.sql.Timestamp runStart, int threshold, String synthUrl,
+                                String synthKey) throws Exception {
+        // first let pref-builder close what is already due: pairs that waited longer than the max age, or a threshold's worth
+        long end = System.nanoTime() + FIRST_PAIR_DEADLINE.toNanos();
+        long[] due;
+        while ((due = unbatchedAndStale(ds))[1] > 0 || due[0] >= threshold) {
+            if (System.nanoTime() > end) {
+                throw new UserFacingException("pref-builder did not batch the " + due[0] + " pairs earlier runs left (" + due[1] + " older than "
+                        + batchMaxAge + ") within " + FIRST_PAIR_DEADLINE.toSeconds() + " s");
+            }
+            Thread.sleep(250);
+        }
+        List<String> batches = new ArrayList<>();
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT batch_id FROM training_batches "
+                + "WHERE created_at >= ? OR status IN ('pending', 'claimed') ORDER BY created_at, batch_id")) {
+            ps.setTimestamp(1, runStart);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) batches.add(rs.getString(1));
+            }
+        }
+        for (String batch : batches) {
+            Map<String, Object> b;
+            try {
+                b = awaitBatch(ds, batch, "earlier pairs DPO+gate");
+            } catch (UserFacingException e) {
+                System.out.println("a batch of pairs left by earlier runs did not train: " + e.getMessage());
+                continue;
+            }
+            String version = (String) b.get("result_version");
+            String status = version == null ? "no candidate" : registry.get(version).map(v -> v.status().name().toLowerCase(Locale.ROOT)).orElse("?");
+            System.out.println("pref-builder batched " + b.get("pairs") + " pairs left by earlier runs (" + b.get("by_source") + ") as " + batch
+                    + "; trainer-worker's candidate " + version + ": " + status);
+        }
+        String serving = registry.serving(line).map(ModelRegistry.Version::version)
+                .orElseThrow(() -> new UserFacingException("model line " + line + " serves no version"));
+        if (!batches.isEmpty()) {
+            awaitServing(synthUrl, synthKey, serving);
+            System.out.println("iteration 1 starts from " + serving);
+        }
+        return serving;
     }
 
     /**
@@ -591,13 +662,13 @@ final class DemoCommand implements Callable<Integer> {
 
     static void printHeader() {
         System.out.println();
-        System.out.printf("%-4s %-34s %-9s %-28s %-15s %-6s %-30s %-7s %-7s %-6s %s%n", "iter", "version", "gate", "pairs by source",
+        System.out.printf("%-4s %-34s %-9s %-40s %-15s %-6s %-30s %-7s %-7s %-6s %s%n", "iter", "version", "gate", "pairs by source",
                 "DPO loss", "acc", "gate Δ NLL/token [95% CI]", "rating", "dur.err", "swap s",
                 "WER [95% CI] / speaker sim. / MCD dB / gap classifier acc.");
     }
 
     static void printRow(Row r) {
-        System.out.printf(Locale.ROOT, "%-4d %-34s %-9s %-28s %-15s %-6s %-30s %-7s %-7s %-6s %s%n", r.iteration(), r.version(), r.status(),
+        System.out.printf(Locale.ROOT, "%-4d %-34s %-9s %-40s %-15s %-6s %-30s %-7s %-7s %-6s %s%n", r.iteration(), r.version(), r.status(),
                 r.pairsBySource(), f(r.firstLoss()) + "→" + f(r.lastLoss()), f(r.rewardAccuracy()),
                 f(r.gateMean()) + " [" + f(r.gateLow()) + ", " + f(r.gateHigh()) + "]", f(r.meanRating(), 2), f(r.durationError(), 3),
                 r.swapSeconds() == null ? "—" : String.format(Locale.ROOT, "%.2f", r.swapSeconds()), measures(r.measures()));
