@@ -87,6 +87,7 @@ public final class PairingBench {
         PrefBuilderApp.ensureTopics(cfg);
         Map<String, Long> sentAt = new HashMap<>(n * 2);
         long achievedNanos;
+        Map<String, Object> where;
         try (KafkaProducer<String, byte[]> producer = producer(1);
              PrefBuilderApp app = PrefBuilderApp.start(cfg)) {
             if (!app.awaitRunning(Duration.ofMinutes(2))) {
@@ -111,6 +112,7 @@ public final class PairingBench {
             await(Duration.ofMinutes(5), () -> count(jdbc, "SELECT count(*) FROM syntheses") >= n
                     && caughtUpStreams(app));
             // the steady phase: one rating per synthesis, score 1 → one pair each
+            Map<String, Double> before = app.diagnostics();
             long start = System.nanoTime();
             long interval = 1_000_000_000L / o.ratePerSecond();
             for (int i = 0; i < n; i++) {
@@ -129,6 +131,7 @@ public final class PairingBench {
             achievedNanos = System.nanoTime() - start;
             producer.flush();
             await(Duration.ofMinutes(5), () -> count(jdbc, "SELECT count(*) FROM preference_pairs") >= n);
+            where = whereTimeWent(before, app.diagnostics(), (System.nanoTime() - start) / 1e9);
         }
         long[] lat = new long[n];
         int k = 0;
@@ -152,9 +155,37 @@ public final class PairingBench {
         m.put("p50_ms", pct(lat, 0.50));
         m.put("p99_ms", pct(lat, 0.99));
         m.put("max_ms", k == 0 ? null : lat[k - 1]);
+        m.put("where_time_went", where);
         m.put("measured_as", "preference_pairs.inserted_at (PostgreSQL now() of the sink transaction) minus the rating's send time");
         dropDatabase(name);
         return m;
+    }
+
+    /**
+     * The steady phase's share of wall time (from the first rating sent to the last pair row seen) that
+     * the stream thread's producer spent flushing, sending offsets and committing transactions, the
+     * commits per second, and the sink's time per write; from two {@link PrefBuilderApp#diagnostics()} snapshots.
+     */
+    static Map<String, Object> whereTimeWent(Map<String, Double> a, Map<String, Double> b, double seconds) {
+        java.util.function.Function<String, Double> d = k -> b.getOrDefault(k, 0.0) - a.getOrDefault(k, 0.0);
+        Map<String, Object> w = new LinkedHashMap<>();
+        double commits = d.apply("commit-total");
+        double writes = d.apply("sink-writes-total");
+        w.put("seconds", round(seconds));
+        w.put("streams_commits_per_s", round(commits / seconds));
+        w.put("streams_processed_per_s", round(d.apply("process-total") / seconds));
+        w.put("producer_flush_share", round2(d.apply("flush-time-ns-total") / 1e9 / seconds));
+        w.put("producer_send_offsets_share", round2(d.apply("txn-send-offsets-time-ns-total") / 1e9 / seconds));
+        w.put("producer_commit_txn_share", round2(d.apply("txn-commit-time-ns-total") / 1e9 / seconds));
+        w.put("stream_thread_blocked_share", round2(d.apply("blocked-time-ns-total") / 1e9 / seconds));
+        w.put("ms_per_commit_flush_offsets_txn", commits == 0 ? null : round((d.apply("flush-time-ns-total")
+                + d.apply("txn-send-offsets-time-ns-total") + d.apply("txn-commit-time-ns-total")) / 1e6 / commits));
+        w.put("producer_retries", d.apply("record-retry-total"));
+        w.put("producer_errors", d.apply("record-error-total"));
+        w.put("sink_writes_per_s", round(writes / seconds));
+        w.put("sink_ms_per_write", writes == 0 ? null : round(d.apply("sink-write-ns-total") / 1e6 / writes));
+        w.put("sink_ms_per_offset_commit", writes == 0 ? null : round(d.apply("sink-commit-ns-total") / 1e6 / writes));
+        return w;
     }
 
     private static String pairIdLowRated(GoldenUtterance g, String synthesisId) {
@@ -243,16 +274,31 @@ public final class PairingBench {
             m.put("sink_pairs_per_s", round(n / ((System.nanoTime() - appStart) / 1e9)));
             m.put("sink_timing", "from the app's start (includes start-up)");
         }
-        m.put("sink_what", "pair records already on the topic → PostgreSQL by the sink alone (INSERT … ON CONFLICT DO NOTHING, batched, one transaction per poll, then the offset commit), from the first row to the last");
+        m.put("sink_what", "pair records already on the topic → PostgreSQL by the sink alone (INSERT … ON CONFLICT DO NOTHING, binary token arrays, batched, one transaction per poll, then the offset commit), from the first row to the last");
 
-        // 3. baseline: plain batched INSERT of the same rows into the same table shape
-        String plain = "plain_insert_rows";
-        try (Connection c = DriverManager.getConnection(sinkJdbc + "?reWriteBatchedInserts=true", o.user(), o.password());
+        // 3. baselines: plain batched INSERT of the same rows into the same table shape, token arrays as text
+        //    literals (as the sink wrote them before) and in the binary array format (as the sink writes them now)
+        double text = plainInsert(sinkJdbc, "plain_insert_text", rows, false);
+        double binary = plainInsert(sinkJdbc, "plain_insert_binary", rows, true);
+        m.put("plain_insert_rows_per_s", round(text));
+        m.put("plain_insert_binary_rows_per_s", round(binary));
+        m.put("plain_what", "the same rows, plain batched INSERT (no ON CONFLICT, 2,000 a batch, reWriteBatchedInserts), one client, same run;"
+                + " token arrays as text literals, and (binary) in PostgreSQL's binary array format; the ratios use the faster of the two");
+        dropDatabase(sinkName);
+        double plainRate = Math.max(text, binary);
+        m.put("sink_vs_plain", round2(((Number) m.get("sink_pairs_per_s")).doubleValue() / plainRate));
+        m.put("pipeline_vs_plain", round2(((Number) m.get("pipeline_pairs_per_s")).doubleValue() / plainRate));
+        return m;
+    }
+
+    /** Rows/s of a plain batched INSERT (no ON CONFLICT, 2,000 rows a transaction) into a fresh copy of preference_pairs. */
+    private double plainInsert(String jdbc, String table, List<Preference> rows, boolean binaryTokens) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbc + "?reWriteBatchedInserts=true", o.user(), o.password());
              Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE " + plain + " (LIKE preference_pairs INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)");
+            s.execute("CREATE TABLE " + table + " (LIKE preference_pairs INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)");
             c.setAutoCommit(false);
             long start = System.nanoTime();
-            String sql = PostgresSink.UPSERT_PAIR.replace("INSERT INTO preference_pairs", "INSERT INTO " + plain)
+            String sql = PostgresSink.UPSERT_PAIR.replace("INSERT INTO preference_pairs", "INSERT INTO " + table)
                     .replace("ON CONFLICT (pair_id) DO NOTHING", "");
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int i = 0; i < rows.size(); i++) {
@@ -263,10 +309,18 @@ public final class PairingBench {
                     ps.setString(4, p.text());
                     ps.setString(5, p.speaker());
                     ps.setString(6, Sql.phones(p.phones()));
-                    ps.setString(7, Sql.intArray(p.chosen().tokens()));
+                    if (binaryTokens) {
+                        ps.setObject(7, p.chosen().tokens());
+                    } else {
+                        ps.setString(7, Sql.intArray(p.chosen().tokens()));
+                    }
                     ps.setString(8, p.chosen().synthesisId());
                     ps.setString(9, p.chosen().utteranceId());
-                    ps.setString(10, Sql.intArray(p.rejected().tokens()));
+                    if (binaryTokens) {
+                        ps.setObject(10, p.rejected().tokens());
+                    } else {
+                        ps.setString(10, Sql.intArray(p.rejected().tokens()));
+                    }
                     ps.setString(11, p.rejected().synthesisId());
                     ps.setString(12, p.rejected().utteranceId());
                     ps.setString(13, p.rejectedModelVersion());
@@ -279,15 +333,11 @@ public final class PairingBench {
                     }
                 }
             }
-            double secs = (System.nanoTime() - start) / 1e9;
-            m.put("plain_insert_rows_per_s", round(n / secs));
-            m.put("plain_what", "the same rows, plain batched INSERT (2,000 a batch, reWriteBatchedInserts, text array literals), one client, same run");
+            double rate = rows.size() / ((System.nanoTime() - start) / 1e9);
+            c.setAutoCommit(true);
+            s.execute("DROP TABLE " + table);
+            return rate;
         }
-        dropDatabase(sinkName);
-        double plainRate = ((Number) m.get("plain_insert_rows_per_s")).doubleValue();
-        m.put("sink_vs_plain", round2(((Number) m.get("sink_pairs_per_s")).doubleValue() / plainRate));
-        m.put("pipeline_vs_plain", round2(((Number) m.get("pipeline_pairs_per_s")).doubleValue() / plainRate));
-        return m;
     }
 
     // ------------------------------------------------------------------ helpers

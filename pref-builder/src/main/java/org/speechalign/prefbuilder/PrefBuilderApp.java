@@ -68,6 +68,10 @@ public final class PrefBuilderApp implements AutoCloseable {
     private final CountDownLatch sinkStopped = new CountDownLatch(1);
     private volatile Throwable sinkFailure;
     private volatile PrefBuilderHttp http;
+    /** Sink timing, cumulative (for {@link #diagnostics()}): polls that returned records, nanos writing PostgreSQL, nanos committing offsets. */
+    private final java.util.concurrent.atomic.AtomicLong sinkWrites = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong sinkWriteNanos = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong sinkCommitNanos = new java.util.concurrent.atomic.AtomicLong();
 
     private PrefBuilderApp(PrefBuilderConfig config) {
         this.config = config;
@@ -153,6 +157,35 @@ public final class PrefBuilderApp implements AutoCloseable {
         };
     }
 
+    /** Cumulative Kafka Streams metrics {@link #diagnostics()} reports, summed over the stream threads and their producers. */
+    static final Set<String> DIAGNOSTIC_METRICS = Set.of("commit-total", "process-total", "poll-total", "punctuate-total",
+            "blocked-time-ns-total", "flush-time-ns-total", "txn-begin-time-ns-total", "txn-send-offsets-time-ns-total",
+            "txn-commit-time-ns-total", "txn-abort-time-ns-total", "record-retry-total", "record-error-total", "record-send-total");
+
+    /**
+     * Where the time goes, as cumulative totals since start (take two snapshots and subtract): the stream
+     * threads' commits, processed records and polls, the time their producers spent flushing, sending
+     * offsets and committing transactions, retries and errors; and the sink's writes (count, nanos in
+     * PostgreSQL, nanos committing offsets). For benchmarks and troubleshooting; not a stable interface.
+     */
+    public Map<String, Double> diagnostics() {
+        Map<String, Double> m = new java.util.TreeMap<>();
+        for (var e : streams.metrics().entrySet()) {
+            String name = e.getKey().name();
+            String group = e.getKey().group();
+            if (!DIAGNOSTIC_METRICS.contains(name) || !(group.equals("stream-thread-metrics") || group.equals("producer-metrics"))) {
+                continue;
+            }
+            if (e.getValue().metricValue() instanceof Number n && Double.isFinite(n.doubleValue())) {
+                m.merge(name, n.doubleValue(), Double::sum);
+            }
+        }
+        m.put("sink-writes-total", (double) sinkWrites.get());
+        m.put("sink-write-ns-total", (double) sinkWriteNanos.get());
+        m.put("sink-commit-ns-total", (double) sinkCommitNanos.get());
+        return m;
+    }
+
     /** Waits until the topology is RUNNING (its tasks are assigned and restored). */
     public boolean awaitRunning(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -210,8 +243,13 @@ public final class PrefBuilderApp implements AutoCloseable {
                     }
                     ConsumerRecords<String, byte[]> records = sinkConsumer.poll(Duration.ofMillis(100));
                     if (!records.isEmpty()) {
+                        long t0 = System.nanoTime();
                         counters.sinkRows.addAndGet(sink.write(db, records));
+                        long t1 = System.nanoTime();
                         sinkConsumer.commitSync();
+                        sinkWrites.incrementAndGet();
+                        sinkWriteNanos.addAndGet(t1 - t0);
+                        sinkCommitNanos.addAndGet(System.nanoTime() - t1);
                         if (records.records(config.topics().preferences()).iterator().hasNext()
                                 && batchCheckDue.availablePermits() == 0) {
                             batchCheckDue.release();
