@@ -93,7 +93,7 @@ public final class PrefBuilderTopology {
     static final Serde<Rating> RATING = JsonSerde.of(Rating.class);
     static final Serde<Comparison> COMPARISON = JsonSerde.of(Comparison.class);
     static final Serde<Preference> PREFERENCE = JsonSerde.of(Preference.class);
-    static final Serde<EnrichedSynthesis> ENRICHED = JsonSerde.of(EnrichedSynthesis.class);
+    static final Serde<EnrichedSynthesis> ENRICHED = new EnrichedSynthesisSerde(); // binary: read by every rating (see EnrichedSynthesisSerde)
     static final Serde<RatingSummary> SUMMARY = JsonSerde.of(RatingSummary.class);
     static final Serde<RankMember> MEMBER = JsonSerde.of(RankMember.class);
     static final Serde<RankedCandidate> CANDIDATE = JsonSerde.of(RankedCandidate.class);
