@@ -50,9 +50,10 @@ public final class BenchPairingCommand implements Callable<Integer> {
                 if (lat != null) System.out.printf("latency at %s ratings/s (achieved %s): p50 %s ms, p99 %s ms, max %s ms over %s pairs%n",
                         lat.get("target_ratings_per_s"), lat.get("achieved_ratings_per_s"), lat.get("p50_ms"), lat.get("p99_ms"),
                         lat.get("max_ms"), lat.get("pairs_measured"));
-                if (tp != null) System.out.printf("pairs/s into PostgreSQL: pipeline %s, sink alone %s; plain batched INSERT %s rows/s (sink/plain %s, pipeline/plain %s)%n",
+                if (tp != null) System.out.printf("pairs/s into PostgreSQL: pipeline %s, sink alone %s; plain batched INSERT %s rows/s"
+                                + " (binary token arrays %s; sink/plain %s, pipeline/plain %s against the faster)%n",
                         tp.get("pipeline_pairs_per_s"), tp.get("sink_pairs_per_s"), tp.get("plain_insert_rows_per_s"),
-                        tp.get("sink_vs_plain"), tp.get("pipeline_vs_plain"));
+                        tp.get("plain_insert_binary_rows_per_s"), tp.get("sink_vs_plain"), tp.get("pipeline_vs_plain"));
             }
         } finally {
             try (var walk = Files.walk(home)) {

@@ -143,10 +143,10 @@ final class PostgresSink {
                 ps.setString(4, p.text());
                 ps.setString(5, p.speaker());
                 ps.setString(6, Sql.phones(p.phones()));
-                ps.setString(7, Sql.intArray(p.chosen().tokens()));
+                Sql.setTokens(ps, 7, p.chosen().tokens());
                 ps.setString(8, p.chosen().synthesisId());
                 ps.setString(9, p.chosen().utteranceId());
-                ps.setString(10, Sql.intArray(p.rejected().tokens()));
+                Sql.setTokens(ps, 10, p.rejected().tokens());
                 ps.setString(11, p.rejected().synthesisId());
                 ps.setString(12, p.rejected().utteranceId());
                 ps.setString(13, p.rejectedModelVersion());
@@ -170,7 +170,7 @@ final class PostgresSink {
                 ps.setString(4, s.text());
                 ps.setString(5, s.speaker());
                 ps.setString(6, Sql.phones(s.phones()));
-                ps.setString(7, Sql.intArray(s.tokens()));
+                Sql.setTokens(ps, 7, s.tokens());
                 ps.setString(8, s.modelVersion());
                 Synthesis.Sampling sp = s.sampling();
                 setNullable(ps, 9, sp == null ? null : sp.temperature(), Types.DOUBLE);
@@ -203,7 +203,7 @@ final class PostgresSink {
                 up.setString(2, g.text());
                 up.setString(3, g.speaker());
                 up.setString(4, Sql.phones(g.phones()));
-                up.setString(5, Sql.intArray(g.tokens()));
+                Sql.setTokens(up, 5, g.tokens());
                 up.setString(6, g.codec().name());
                 up.setString(7, g.codec().mode());
                 up.setString(8, g.split().wire());
