@@ -94,7 +94,7 @@ public final class PrefBuilderTopology {
     static final Serde<Comparison> COMPARISON = JsonSerde.of(Comparison.class);
     static final Serde<Preference> PREFERENCE = JsonSerde.of(Preference.class);
     static final Serde<EnrichedSynthesis> ENRICHED = new EnrichedSynthesisSerde(); // binary: read by every rating (see EnrichedSynthesisSerde)
-    static final Serde<RatingSummary> SUMMARY = JsonSerde.of(RatingSummary.class);
+    static final Serde<RatingSummary> SUMMARY = new RatingSummarySerde(); // binary: read and written by every rating
     static final Serde<RankMember> MEMBER = JsonSerde.of(RankMember.class);
     static final Serde<RankedCandidate> CANDIDATE = JsonSerde.of(RankedCandidate.class);
     static final Serde<RankedWithChosen> WITH_CHOSEN = JsonSerde.of(RankedWithChosen.class);
