@@ -64,6 +64,8 @@ final class PostgresSink {
     static final String DELETE_GOLDEN = "DELETE FROM golden_utterances WHERE utterance_id = ?";
 
     private final PrefTopics topics;
+    /** Nanoseconds the last {@link #write} spent reading and validating the records (the rest was PostgreSQL). */
+    long lastReadNanos;
 
     PostgresSink(PrefTopics topics) {
         this.topics = topics;
@@ -84,6 +86,7 @@ final class PostgresSink {
 
     /** Writes one poll in one transaction (the caller commits offsets after this returns); returns rows sent. */
     int write(Connection c, ConsumerRecords<String, byte[]> records) throws SQLException {
+        long t0 = System.nanoTime();
         List<Preference> pairs = new ArrayList<>();
         List<String> comparisonIds = new ArrayList<>();
         Map<String, Synthesis> syntheses = new LinkedHashMap<>();
@@ -118,6 +121,7 @@ final class PostgresSink {
                 // The topology sent it to the input's DLQ with the reason; nothing to store.
             }
         }
+        lastReadNanos = System.nanoTime() - t0;
         try {
             writeGolden(c, golden);
             writeSyntheses(c, syntheses.values());

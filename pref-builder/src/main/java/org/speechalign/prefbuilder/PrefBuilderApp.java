@@ -72,6 +72,7 @@ public final class PrefBuilderApp implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong sinkWrites = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong sinkWriteNanos = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong sinkCommitNanos = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong sinkReadNanos = new java.util.concurrent.atomic.AtomicLong();
 
     private PrefBuilderApp(PrefBuilderConfig config) {
         this.config = config;
@@ -165,8 +166,8 @@ public final class PrefBuilderApp implements AutoCloseable {
     /**
      * Where the time goes, as cumulative totals since start (take two snapshots and subtract): the stream
      * threads' commits, processed records and polls, the time their producers spent flushing, sending
-     * offsets and committing transactions, retries and errors; and the sink's writes (count, nanos in
-     * PostgreSQL, nanos committing offsets). For benchmarks and troubleshooting; not a stable interface.
+     * offsets and committing transactions, retries and errors; and the sink's writes (count, rows, nanos per write in total
+     * and of those reading the records, nanos committing offsets). For benchmarks and troubleshooting; not a stable interface.
      */
     public Map<String, Double> diagnostics() {
         Map<String, Double> m = new java.util.TreeMap<>();
@@ -183,6 +184,8 @@ public final class PrefBuilderApp implements AutoCloseable {
         m.put("sink-writes-total", (double) sinkWrites.get());
         m.put("sink-write-ns-total", (double) sinkWriteNanos.get());
         m.put("sink-commit-ns-total", (double) sinkCommitNanos.get());
+        m.put("sink-read-ns-total", (double) sinkReadNanos.get());
+        m.put("sink-rows-total", (double) counters.sinkRows.get());
         return m;
     }
 
@@ -249,6 +252,7 @@ public final class PrefBuilderApp implements AutoCloseable {
                         sinkConsumer.commitSync();
                         sinkWrites.incrementAndGet();
                         sinkWriteNanos.addAndGet(t1 - t0);
+                        sinkReadNanos.addAndGet(sink.lastReadNanos);
                         sinkCommitNanos.addAndGet(System.nanoTime() - t1);
                         if (records.records(config.topics().preferences()).iterator().hasNext()
                                 && batchCheckDue.availablePermits() == 0) {
