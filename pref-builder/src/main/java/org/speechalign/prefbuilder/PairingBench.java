@@ -88,7 +88,7 @@ public final class PairingBench {
         Map<String, Long> sentAt = new HashMap<>(n * 2);
         long achievedNanos;
         Map<String, Object> where;
-        try (KafkaProducer<String, byte[]> producer = producer(1);
+        try (Inputs producer = producer(1);
              PrefBuilderApp app = PrefBuilderApp.start(cfg)) {
             if (!app.awaitRunning(Duration.ofMinutes(2))) {
                 throw new IllegalStateException("pref-builder did not reach RUNNING");
@@ -212,7 +212,7 @@ public final class PairingBench {
         PrefBuilderConfig cfg = config(name, jdbc, topics, PairingPolicy.DEFAULTS, batching);
         PrefBuilderApp.ensureTopics(cfg);
         Instant t0 = Instant.now().minusSeconds(60);
-        try (KafkaProducer<String, byte[]> producer = producer(5);
+        try (Inputs producer = producer(5);
              PrefBuilderApp app = PrefBuilderApp.start(cfg)) {
             if (!app.awaitRunning(Duration.ofMinutes(2))) {
                 throw new IllegalStateException("pref-builder did not reach RUNNING");
@@ -254,7 +254,7 @@ public final class PairingBench {
         PrefTopics sinkTopics = new PrefTopics(sinkName + ".");
         PrefBuilderConfig sinkCfg = config(sinkName, sinkJdbc, sinkTopics, PairingPolicy.DEFAULTS, batching);
         PrefBuilderApp.ensureTopics(sinkCfg);
-        try (KafkaProducer<String, byte[]> producer = producer(5)) {
+        try (Inputs producer = producer(5)) {
             for (Preference p : rows) {
                 producer.send(new ProducerRecord<>(sinkTopics.preferences(), p.pairId(), Json.write(p)));
             }
@@ -356,14 +356,53 @@ public final class PairingBench {
         return threads == null ? c : c.withStreamThreads(Integer.parseInt(threads));
     }
 
-    private KafkaProducer<String, byte[]> producer(int lingerMs) {
+    /**
+     * The bench's input producer, every send checked: {@link #flush()} throws the first failed send's
+     * error. Sends used to be fire-and-forget, so a failed one (the broker once answered the idempotent
+     * producer OutOfOrderSequenceException on the shared test broker) showed up only as a wait for rows
+     * that never came, timing out after minutes: the pairing bench's "hang".
+     */
+    static final class Inputs implements AutoCloseable {
+        private final KafkaProducer<String, byte[]> producer;
+        private final java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+
+        Inputs(KafkaProducer<String, byte[]> producer) {
+            this.producer = producer;
+        }
+
+        void send(ProducerRecord<String, byte[]> record) {
+            producer.send(record, (meta, e) -> {
+                if (e != null) {
+                    failures.incrementAndGet();
+                    failed.compareAndSet(null, e);
+                }
+            });
+        }
+
+        /** Waits for every send; throws when any failed. */
+        void flush() {
+            producer.flush();
+            Exception e = failed.get();
+            if (e != null) {
+                throw new IllegalStateException("bench: " + failures.get() + " input record(s) could not be sent: " + e, e);
+            }
+        }
+
+        @Override
+        public void close() {
+            producer.close();
+        }
+    }
+
+    private Inputs producer(int lingerMs) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, Integer.toString(lingerMs));
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        return new Inputs(new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer()));
     }
 
     private String database(String name) throws SQLException {
