@@ -30,7 +30,7 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--synthetic", description = "Train on N synthetic utterances instead of the corpus (smoke tests).")
     Integer synthetic;
 
-    @Option(names = "--steps", defaultValue = "600", description = "Training steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "1800", description = "Training steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--batch-size", defaultValue = "8", description = "Utterances per step (default: ${DEFAULT-VALUE}).")
@@ -50,11 +50,11 @@ final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of initialisation, data order and dropout (default: ${DEFAULT-VALUE}).")
     int seed;
 
-    @Option(names = "--threads", defaultValue = "1", description = "Torch intra-op threads (default: ${DEFAULT-VALUE}). The checksum of the "
+    @Option(names = "--threads", defaultValue = "2", description = "Torch intra-op threads (default: ${DEFAULT-VALUE}). The checksum of the "
             + "result depends on it (parallel reductions add in another order): same seed + corpus + threads = same checksum.")
     int threads;
 
-    @Option(names = "--nar-steps", defaultValue = "500", description = "Extra NAR-only steps after the joint AR + NAR steps "
+    @Option(names = "--nar-steps", defaultValue = "1500", description = "Extra NAR-only steps after the joint AR + NAR steps "
             + "(the NAR learns the fine codebooks more slowly than the AR its coarse fields; default: ${DEFAULT-VALUE}).")
     int narSteps;
 
