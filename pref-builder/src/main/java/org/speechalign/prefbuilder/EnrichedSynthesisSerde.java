@@ -1,15 +1,10 @@
 package org.speechalign.prefbuilder;
 
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 import org.speechalign.contracts.CodecSpec;
 import org.speechalign.contracts.GoldenUtterance;
 import org.speechalign.contracts.PhoneFrames;
@@ -25,34 +20,16 @@ import org.speechalign.prefbuilder.PairingState.EnrichedSynthesis;
  * and big-endian ints. A value starting with {@code '{'} is the earlier JSON format and is still read,
  * so existing state stores and changelogs restore.
  */
-final class EnrichedSynthesisSerde implements Serde<EnrichedSynthesis> {
+final class EnrichedSynthesisSerde extends BinaryStateSerde<EnrichedSynthesis> {
 
     static final byte VERSION = 1;
-    private static final JsonSerde<EnrichedSynthesis> JSON = JsonSerde.of(EnrichedSynthesis.class);
 
-    @Override
-    public Serializer<EnrichedSynthesis> serializer() {
-        return (topic, e) -> e == null ? null : write(e);
+    EnrichedSynthesisSerde() {
+        super(EnrichedSynthesis.class, "a synthesis with its golden utterance");
     }
 
     @Override
-    public Deserializer<EnrichedSynthesis> deserializer() {
-        return (topic, bytes) -> {
-            if (bytes == null) {
-                return null;
-            }
-            if (bytes.length > 0 && bytes[0] == '{') {
-                return JSON.deserializer().deserialize(topic, bytes);
-            }
-            try {
-                return read(bytes);
-            } catch (BufferUnderflowException | IllegalArgumentException | IllegalStateException e) {
-                throw new SerializationException("cannot read a synthesis with its golden utterance from " + topic, e);
-            }
-        };
-    }
-
-    static byte[] write(EnrichedSynthesis e) {
+    byte[] encode(EnrichedSynthesis e) {
         Out out = new Out();
         out.b(VERSION);
         Synthesis s = e.synthesis();
@@ -102,7 +79,8 @@ final class EnrichedSynthesisSerde implements Serde<EnrichedSynthesis> {
         return bytes;
     }
 
-    static EnrichedSynthesis read(byte[] bytes) {
+    @Override
+    EnrichedSynthesis decode(byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         byte version = in.get();
         if (version != VERSION) {

@@ -8,10 +8,6 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 import org.speechalign.prefbuilder.PairingState.RaterScore;
 import org.speechalign.prefbuilder.PairingState.RatingSummary;
 
@@ -23,34 +19,16 @@ import org.speechalign.prefbuilder.PairingState.RatingSummary;
  * rating id, the score and the time (nullable). A value starting with {@code '{'} is the earlier JSON
  * format and is still read, so existing state stores and changelogs restore.
  */
-final class RatingSummarySerde implements Serde<RatingSummary> {
+final class RatingSummarySerde extends BinaryStateSerde<RatingSummary> {
 
     static final byte VERSION = 1;
-    private static final JsonSerde<RatingSummary> JSON = JsonSerde.of(RatingSummary.class);
 
-    @Override
-    public Serializer<RatingSummary> serializer() {
-        return (topic, s) -> s == null ? null : write(s);
+    RatingSummarySerde() {
+        super(RatingSummary.class, "a rating summary");
     }
 
     @Override
-    public Deserializer<RatingSummary> deserializer() {
-        return (topic, bytes) -> {
-            if (bytes == null) {
-                return null;
-            }
-            if (bytes.length > 0 && bytes[0] == '{') {
-                return JSON.deserializer().deserialize(topic, bytes);
-            }
-            try {
-                return read(bytes);
-            } catch (IOException | RuntimeException e) {
-                throw new SerializationException("cannot read a rating summary from " + topic, e);
-            }
-        };
-    }
-
-    static byte[] write(RatingSummary s) {
+    byte[] encode(RatingSummary s) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(8 + 64 * s.byRater().size());
             DataOutputStream out = new DataOutputStream(bytes);
@@ -77,7 +55,8 @@ final class RatingSummarySerde implements Serde<RatingSummary> {
         }
     }
 
-    static RatingSummary read(byte[] bytes) throws IOException {
+    @Override
+    RatingSummary decode(byte[] bytes) throws IOException {
         DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes));
         byte version = in.readByte();
         if (version != VERSION) {

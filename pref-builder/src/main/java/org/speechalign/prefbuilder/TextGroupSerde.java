@@ -7,10 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.TreeMap;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 import org.speechalign.prefbuilder.PairingState.RankMember;
 import org.speechalign.prefbuilder.PairingState.TextGroup;
 
@@ -22,34 +18,16 @@ import org.speechalign.prefbuilder.PairingState.TextGroup;
  * changed id (nullable), the member count and each member. A value starting with {@code '{'} is
  * the earlier JSON format and is still read, so existing state stores and changelogs restore.
  */
-final class TextGroupSerde implements Serde<TextGroup> {
+final class TextGroupSerde extends BinaryStateSerde<TextGroup> {
 
     static final byte VERSION = 1;
-    private static final JsonSerde<TextGroup> JSON = JsonSerde.of(TextGroup.class);
 
-    @Override
-    public Serializer<TextGroup> serializer() {
-        return (topic, g) -> g == null ? null : write(g);
+    TextGroupSerde() {
+        super(TextGroup.class, "a text group");
     }
 
     @Override
-    public Deserializer<TextGroup> deserializer() {
-        return (topic, bytes) -> {
-            if (bytes == null) {
-                return null;
-            }
-            if (bytes.length > 0 && bytes[0] == '{') {
-                return JSON.deserializer().deserialize(topic, bytes);
-            }
-            try {
-                return read(bytes);
-            } catch (IOException | RuntimeException e) {
-                throw new SerializationException("cannot read a text group from " + topic, e);
-            }
-        };
-    }
-
-    static byte[] write(TextGroup g) {
+    byte[] encode(TextGroup g) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + 64 * g.members().size());
             DataOutputStream out = new DataOutputStream(bytes);
@@ -70,7 +48,8 @@ final class TextGroupSerde implements Serde<TextGroup> {
         }
     }
 
-    static TextGroup read(byte[] bytes) throws IOException {
+    @Override
+    TextGroup decode(byte[] bytes) throws IOException {
         DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes));
         byte version = in.readByte();
         if (version != VERSION) {
