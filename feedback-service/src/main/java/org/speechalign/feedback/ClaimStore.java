@@ -172,28 +172,40 @@ final class ClaimStore {
     }
 
     /**
+     * The one statement of {@link #insertAndRead}. LATERAL: the earlier claim and whether the id
+     * is in its final table are looked up only for ids not inserted. Each LIMIT 1 keeps that an
+     * index lookup per id: without it PostgreSQL may plan the lateral subquery as a hash join over
+     * every claim of the kind and the final-table check as a hash of the whole table, which a
+     * 1,000-id group's custom plan did (1.7 s per group with 3 * 10^5 claims, instead of 0.03 s).
+     */
+    static String insertAndReadSql(Kind kind) {
+        return "WITH cfg AS (SELECT set_config('synchronous_commit', 'off', true)), "
+                + "u AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS u(id, h, r, n)), "
+                + "ins AS (INSERT INTO ingest_claims (kind, id, payload_sha256, rater_id) "
+                + "SELECT ?, u.id, u.h, u.r FROM u, cfg ORDER BY u.n ON CONFLICT (kind, id) DO NOTHING RETURNING id) "
+                + "SELECT u.id, ins.id IS NOT NULL, c.payload_sha256, c.stored FROM u "
+                + "LEFT JOIN ins ON ins.id = u.id "
+                + "LEFT JOIN LATERAL (SELECT c.payload_sha256, s.stored IS NOT NULL AS stored FROM ingest_claims c " + storedJoin(kind)
+                + " WHERE ins.id IS NULL AND c.kind = ? AND c.id = u.id LIMIT 1) c ON true";
+    }
+
+    static void bindInsertAndRead(Connection c, PreparedStatement ps, Kind kind, List<Claim> claims) throws SQLException {
+        ps.setArray(1, c.createArrayOf("text", claims.stream().map(Claim::id).toArray()));
+        ps.setArray(2, c.createArrayOf("text", claims.stream().map(Claim::fingerprint).toArray()));
+        ps.setArray(3, c.createArrayOf("text", claims.stream().map(Claim::raterId).toArray()));
+        ps.setString(4, kind.wire);
+        ps.setString(5, kind.wire);
+    }
+
+    /**
      * Inserts the claims not taken yet ({@code inserted}) and reads, for the others, the claim
      * committed before the statement began ({@code existing}). The transaction commits with
      * {@code synchronous_commit = off} (set inside the statement, so it needs no round trip).
      */
     private static void insertAndRead(Connection c, Kind kind, List<Claim> claims, Set<String> inserted,
                                       Map<String, Existing> existing) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "WITH cfg AS (SELECT set_config('synchronous_commit', 'off', true)), "
-                        + "u AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS u(id, h, r, n)), "
-                        + "ins AS (INSERT INTO ingest_claims (kind, id, payload_sha256, rater_id) "
-                        + "SELECT ?, u.id, u.h, u.r FROM u, cfg ORDER BY u.n ON CONFLICT (kind, id) DO NOTHING RETURNING id) "
-                        // LATERAL: the earlier claim and the final row are looked up only for ids not inserted.
-                        + "SELECT u.id, ins.id IS NOT NULL, c.payload_sha256, c.stored FROM u "
-                        + "LEFT JOIN ins ON ins.id = u.id "
-                        + "LEFT JOIN LATERAL (SELECT c.payload_sha256, EXISTS (SELECT 1 FROM " + kind.table + " t WHERE t."
-                        + kind.keyColumn + " = c.id) AS stored FROM ingest_claims c "
-                        + "WHERE ins.id IS NULL AND c.kind = ? AND c.id = u.id) c ON true")) {
-            ps.setArray(1, c.createArrayOf("text", claims.stream().map(Claim::id).toArray()));
-            ps.setArray(2, c.createArrayOf("text", claims.stream().map(Claim::fingerprint).toArray()));
-            ps.setArray(3, c.createArrayOf("text", claims.stream().map(Claim::raterId).toArray()));
-            ps.setString(4, kind.wire);
-            ps.setString(5, kind.wire);
+        try (PreparedStatement ps = c.prepareStatement(insertAndReadSql(kind))) {
+            bindInsertAndRead(c, ps, kind, claims);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (rs.getBoolean(2)) {
@@ -209,10 +221,7 @@ final class ClaimStore {
     /** Claims committed before (by other transactions) for these ids, with whether the id is in its final table. */
     private static Map<String, Existing> existing(Connection c, Kind kind, List<String> ids) throws SQLException {
         Map<String, Existing> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT c.id, c.payload_sha256, t." + kind.keyColumn + " IS NOT NULL FROM ingest_claims c "
-                        + "LEFT JOIN " + kind.table + " t ON t." + kind.keyColumn + " = c.id "
-                        + "WHERE c.kind = ? AND c.id = ANY(?::text[])")) {
+        try (PreparedStatement ps = c.prepareStatement(existingSql(kind))) {
             ps.setString(1, kind.wire);
             ps.setArray(2, c.createArrayOf("text", ids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
@@ -222,6 +231,21 @@ final class ClaimStore {
             }
         }
         return out;
+    }
+
+    static String existingSql(Kind kind) {
+        return "SELECT c.id, c.payload_sha256, s.stored IS NOT NULL FROM ingest_claims c " + storedJoin(kind)
+                + " WHERE c.kind = ? AND c.id = ANY(?::text[])";
+    }
+
+    /**
+     * Joins {@code s.stored} (null when claim {@code c}'s id is not in its final table yet) as one
+     * index probe per claim. Not an EXISTS: PostgreSQL drops an EXISTS subquery's LIMIT and may
+     * then hash the whole final table; a LATERAL subquery's LIMIT 1 keeps it a per-row lookup.
+     */
+    private static String storedJoin(Kind kind) {
+        return "LEFT JOIN LATERAL (SELECT true AS stored FROM " + kind.table + " t WHERE t." + kind.keyColumn
+                + " = c.id LIMIT 1) s ON true";
     }
 
     /** Inside the claim transaction: rows inserted for refused requests go, or take the accepted request's payload. */
