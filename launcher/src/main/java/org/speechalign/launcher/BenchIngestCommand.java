@@ -69,9 +69,10 @@ public final class BenchIngestCommand implements Callable<Integer> {
             + "the least client work) or 'jdk' (java.net.http.HttpClient) (default ${DEFAULT-VALUE})")
     String client = "plain";
 
-    @Option(names = "--warmup", description = "single-rating requests sent before measuring, so that the JIT has compiled "
-            + "the request path (default ${DEFAULT-VALUE})")
-    int warmup = 10_000;
+    @Option(names = "--warmup", description = "single-rating requests sent before measuring (after 100,000 batched ones), so "
+            + "that the JIT has compiled the request path: C2 compiles a method after ~10^4 calls, and with fewer the first "
+            + "run measured the compiler too (default ${DEFAULT-VALUE})")
+    int warmup = 40_000;
 
     @Option(names = "--runs", description = "measurements of each path, interleaved; medians are reported (default ${DEFAULT-VALUE})")
     int runs = 3;
@@ -92,53 +93,47 @@ public final class BenchIngestCommand implements Callable<Integer> {
                 String key = new ApiKeys(rt.postgres().dataSource())
                         .create("bench", EnumSet.of(ApiKeys.Role.INGEST), Integer.MAX_VALUE).secret();
                 String url = FeedbackService.url(ctx);
+                double loadAtStart = loadAverage();
                 log("warm-up (JIT, connections) ...");
                 raw(rt.kafka().bootstrapServers(), 20_000, "warm-r");
-                http(url, key, 20_000, batch, "warm-b");
+                http(url, key, 100_000, batch, "warm-b");
                 http(url, key, warmup, 1, "warm-s");
-                List<Double> raw = new ArrayList<>();
-                List<Double> batched = new ArrayList<>();
-                List<Double> singles = new ArrayList<>();
-                List<Double> rawCpu = new ArrayList<>();
-                List<Double> batchedCpu = new ArrayList<>();
-                List<Double> singleCpu = new ArrayList<>();
+                Phase raw = new Phase(ratings);
+                Phase batched = new Phase(ratings);
+                Phase singles = new Phase(single);
                 for (int run = 1; run <= runs; run++) {
                     String r = "run " + run + "/" + runs + ": ";
+                    String suffix = Integer.toString(run);
                     log(r + "raw Kafka producer, " + ratings + " ratings ...");
-                    long cpu = cpuNanos();
-                    raw.add(raw(rt.kafka().bootstrapServers(), ratings, "raw" + run));
-                    rawCpu.add((cpuNanos() - cpu) / 1e3 / ratings);
+                    raw.measure(() -> raw(rt.kafka().bootstrapServers(), ratings, "raw" + suffix));
                     log(r + "HTTP batched (" + batch + " per request, " + concurrency + " clients), " + ratings + " ratings ...");
-                    cpu = cpuNanos();
-                    batched.add(http(url, key, ratings, batch, "batch" + run));
-                    batchedCpu.add((cpuNanos() - cpu) / 1e3 / ratings);
+                    batched.measure(() -> http(url, key, ratings, batch, "batch" + suffix));
                     log(r + "HTTP single (" + concurrency + " clients), " + single + " ratings ...");
-                    cpu = cpuNanos();
-                    singles.add(http(url, key, single, 1, "single" + run));
-                    singleCpu.add((cpuNanos() - cpu) / 1e3 / single);
-                    log(r + "raw " + Math.round(raw.get(run - 1)) + ", batched " + Math.round(batched.get(run - 1))
-                            + ", single " + Math.round(singles.get(run - 1)) + " ratings/s");
+                    singles.measure(() -> http(url, key, single, 1, "single" + suffix));
+                    log(r + "raw " + Math.round(raw.rates.get(run - 1)) + ", batched " + Math.round(batched.rates.get(run - 1))
+                            + ", single " + Math.round(singles.rates.get(run - 1)) + " ratings/s");
                 }
-                double rawMedian = median(raw);
-                double batchedMedian = median(batched);
-                double singleMedian = median(singles);
+                double rawMedian = median(raw.rates);
+                double batchedMedian = median(batched.rates);
+                double singleMedian = median(singles.rates);
                 out.put("raw_kafka_ratings_per_s", Math.round(rawMedian));
                 out.put("http_batched_ratings_per_s", Math.round(batchedMedian));
                 out.put("http_single_ratings_per_s", Math.round(singleMedian));
                 out.put("batched_over_raw", Math.round(batchedMedian / rawMedian * 1000) / 1000.0);
                 out.put("single_over_raw", Math.round(singleMedian / rawMedian * 1000) / 1000.0);
                 out.put("runs", runs);
-                out.put("raw_kafka_runs", raw.stream().map(Math::round).toList());
-                out.put("http_batched_runs", batched.stream().map(Math::round).toList());
-                out.put("http_single_runs", singles.stream().map(Math::round).toList());
-                Map<String, Object> cpu = new LinkedHashMap<>();
-                cpu.put("raw_kafka", Math.round(median(rawCpu)));
-                cpu.put("http_batched", Math.round(median(batchedCpu)));
-                cpu.put("http_single", Math.round(median(singleCpu)));
-                out.put("jvm_cpu_us_per_rating", cpu);
-                out.put("jvm_cpu_note", "CPU time of this one JVM (HTTP clients, feedback-service, broker, sink) per rating "
-                        + "while each path ran, median; PostgreSQL's processes are not included");
-                out.put("load_average_at_end", Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 10) / 10.0);
+                out.put("raw_kafka_runs", raw.rates.stream().map(Math::round).toList());
+                out.put("http_batched_runs", batched.rates.stream().map(Math::round).toList());
+                out.put("http_single_runs", singles.rates.stream().map(Math::round).toList());
+                out.put("jvm_cpu_us_per_rating", perPath(raw.jvmCpu, batched.jvmCpu, singles.jvmCpu));
+                out.put("jvm_cpu_note", "CPU time of this one JVM (HTTP clients, feedback-service, broker, sink, JIT compiler) "
+                        + "per rating while each path ran, median");
+                out.put("postgres_cpu_us_per_rating", perPath(raw.postgresCpu, batched.postgresCpu, singles.postgresCpu));
+                out.put("postgres_cpu_note", "CPU time of the embedded PostgreSQL's processes (claims, the sink's upserts) per "
+                        + "rating while each path ran, median; with the JVM's, what the path costs the machine");
+                out.put("jit_compile_ms", perPath(raw.jitMillis, batched.jitMillis, singles.jitMillis));
+                out.put("load_average_at_start", loadAtStart);
+                out.put("load_average_at_end", loadAverage());
                 out.put("ratings", ratings);
                 out.put("single_ratings", single);
                 out.put("batch_size", batch);
@@ -161,6 +156,66 @@ public final class BenchIngestCommand implements Callable<Integer> {
 
     static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    static double loadAverage() {
+        return Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 10) / 10.0;
+    }
+
+    /**
+     * CPU time of the embedded PostgreSQL (a child of this JVM): user + system time of every live
+     * postgres process plus what its exited children used (their time is added to the parent's
+     * cutime/cstime when it reaps them). From /proc, in clock ticks of 10 ms.
+     */
+    static long postgresCpuNanos() {
+        return ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+                .mapToLong(p -> {
+                    try {
+                        String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        // after "pid (comm) ": state is f[0]; utime, stime, cutime, cstime are fields 14 to 17 of stat(5)
+                        return (Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]))
+                                * 10_000_000L;
+                    } catch (IOException | RuntimeException e) {
+                        return 0; // exited meanwhile: its time is in its parent's cutime
+                    }
+                }).sum();
+    }
+
+    static long jitMillis() {
+        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    }
+
+    /** One path's measurements over the runs: rate, and per rating the CPU of this JVM and of PostgreSQL, and JIT time. */
+    static final class Phase {
+        final int ratings;
+        final List<Double> rates = new ArrayList<>();
+        final List<Double> jvmCpu = new ArrayList<>();
+        final List<Double> postgresCpu = new ArrayList<>();
+        final List<Double> jitMillis = new ArrayList<>();
+
+        Phase(int ratings) {
+            this.ratings = ratings;
+        }
+
+        void measure(Callable<Double> run) throws Exception {
+            long cpu = cpuNanos();
+            long pg = postgresCpuNanos();
+            long jit = jitMillis();
+            rates.add(run.call());
+            jvmCpu.add((cpuNanos() - cpu) / 1e3 / ratings);
+            postgresCpu.add((postgresCpuNanos() - pg) / 1e3 / ratings);
+            jitMillis.add((double) (jitMillis() - jit));
+        }
+    }
+
+    static Map<String, Object> perPath(List<Double> raw, List<Double> batched, List<Double> single) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("raw_kafka", Math.round(median(raw)));
+        m.put("http_batched", Math.round(median(batched)));
+        m.put("http_single", Math.round(median(single)));
+        return m;
     }
 
     static double median(List<Double> xs) {
