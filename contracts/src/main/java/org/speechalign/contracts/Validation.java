@@ -159,9 +159,18 @@ public final class Validation {
             errors.add(new FieldError(field, "is required"));
         } else if (value.length() > MAX_ID_LENGTH) {
             errors.add(new FieldError(field, "is longer than " + MAX_ID_LENGTH + " characters"));
-        } else if (value.chars().anyMatch(ch -> Character.isISOControl(ch))) {
+        } else if (hasControlCharacter(value)) {
             errors.add(new FieldError(field, "contains control characters"));
         }
+    }
+
+    private static boolean hasControlCharacter(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static void text(List<FieldError> errors, String field, String value) {
