@@ -230,15 +230,11 @@ public final class PrefBuilderApp implements AutoCloseable {
 
     /**
      * Consumes pairs, syntheses and golden utterances and writes each poll in one database transaction,
-     * committed without waiting for the WAL flush ({@code synchronous_commit = off} for this session),
-     * then commits the Kafka offsets of every written poll whose WAL PostgreSQL has flushed
-     * ({@link DurableOffsets}): a row is visible as soon as its transaction commits, and no offset gets
-     * ahead of what a database crash could lose. Batching runs on its own thread ({@link #batcherLoop}),
-     * so a batch check never delays the next write.
+     * then commits the offsets. Batching runs on its own thread ({@link #batcherLoop}), so a batch check
+     * never delays the next write.
      */
     private void sinkLoop() {
         PostgresSink sink = new PostgresSink(config.topics());
-        DurableOffsets written = new DurableOffsets();
         Connection db = null;
         int failures = 0;
         try {
@@ -247,25 +243,22 @@ public final class PrefBuilderApp implements AutoCloseable {
                 try {
                     if (db == null || db.isClosed()) {
                         db = PostgresSink.connect(config);
-                        try (var st = db.createStatement()) {
-                            st.execute("SET synchronous_commit = off"); // offsets wait for the flush instead (DurableOffsets)
-                        }
-                        db.commit();
                     }
-                    ConsumerRecords<String, byte[]> records = sinkConsumer.poll(Duration.ofMillis(written.isEmpty() ? 100 : 20));
+                    ConsumerRecords<String, byte[]> records = sinkConsumer.poll(Duration.ofMillis(100));
                     if (!records.isEmpty()) {
                         long t0 = System.nanoTime();
                         counters.sinkRows.addAndGet(sink.write(db, records));
-                        written.written(DurableOffsets.insertLsn(db), records);
+                        long t1 = System.nanoTime();
+                        sinkConsumer.commitSync();
                         sinkWrites.incrementAndGet();
-                        sinkWriteNanos.addAndGet(System.nanoTime() - t0);
+                        sinkWriteNanos.addAndGet(t1 - t0);
                         sinkReadNanos.addAndGet(sink.lastReadNanos);
+                        sinkCommitNanos.addAndGet(System.nanoTime() - t1);
                         if (records.records(config.topics().preferences()).iterator().hasNext()
                                 && batchCheckDue.availablePermits() == 0) {
                             batchCheckDue.release();
                         }
                     }
-                    commitDurable(db, written);
                     failures = 0;
                 } catch (SQLException | RuntimeException e) {
                     if (e instanceof WakeupException) {
@@ -275,15 +268,12 @@ public final class PrefBuilderApp implements AutoCloseable {
                     LOG.warn("pref-builder sink: {} (attempt {}); rewinding to the committed offsets", e.toString(), failures);
                     closeQuietly(db);
                     db = null;
-                    written.clear(); // not committed: read and written again
                     rewind();
                     Thread.sleep(PostgresSink.backoff(failures).toMillis()); // back-off before retrying a failed write
                 }
             }
         } catch (WakeupException e) {
-            // close() asked us to stop: commit what is already durable (the WAL writer flushes within a few
-            // hundred milliseconds); whatever is not is read and written again by the next owner
-            awaitDurable(db, written);
+            // close() asked us to stop
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
@@ -293,36 +283,6 @@ public final class PrefBuilderApp implements AutoCloseable {
             closeQuietly(db);
             sinkConsumer.close(Duration.ofSeconds(10));
             sinkStopped.countDown();
-        }
-    }
-
-    /** Commits the offsets of the written polls PostgreSQL has flushed. */
-    private void commitDurable(Connection db, DurableOffsets written) throws SQLException {
-        if (written.isEmpty()) {
-            return;
-        }
-        Map<TopicPartition, OffsetAndMetadata> durable = written.durable(DurableOffsets.flushLsn(db));
-        durable.keySet().retainAll(sinkConsumer.assignment()); // a partition given away meanwhile: its new owner writes from the committed offset
-        if (!durable.isEmpty()) {
-            long t = System.nanoTime();
-            sinkConsumer.commitSync(durable);
-            sinkCommitNanos.addAndGet(System.nanoTime() - t);
-        }
-    }
-
-    private void awaitDurable(Connection db, DurableOffsets written) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        try {
-            while (db != null && !written.isEmpty() && System.nanoTime() < deadline) {
-                commitDurable(db, written);
-                if (!written.isEmpty()) {
-                    Thread.sleep(20); // polling the WAL flush position with a deadline
-                }
-            }
-        } catch (SQLException | RuntimeException e) {
-            LOG.info("pref-builder sink: offsets not committed at close ({}); the next owner writes those records again", e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
