@@ -13,8 +13,14 @@ public final class Counters {
     public final AtomicLong invalid = new AtomicLong();
     /** Inputs older than the grace period: sent to their {@code .dlq} with reason {@code late: …}. */
     public final AtomicLong late = new AtomicLong();
-    /** Rating summaries whose synthesis never arrived within the grace period: sent to the ratings' {@code .dlq} with reason {@code expired: …}. */
+    /**
+     * Waiting state dropped after the grace period, each sent to its input's {@code .dlq} with reason
+     * {@code expired: …}: rating summaries whose synthesis never arrived, syntheses whose golden
+     * utterance never arrived.
+     */
     public final AtomicLong expired = new AtomicLong();
+    /** First-wins ids (synthesis, rating, comparison) deleted from state once their created_at lay more than the grace period behind the watermark (a re-delivery is then late). */
+    public final AtomicLong forgotten = new AtomicLong();
     /** Exact re-deliveries of an id already accepted (dropped: the first accepted version wins). */
     public final AtomicLong duplicates = new AtomicLong();
     /** Comparisons with winner tie (dropped: a tie says nothing about preference). */
@@ -32,6 +38,7 @@ public final class Counters {
         m.put("late", late.get());
         m.put("expired", expired.get());
         m.put("duplicates", duplicates.get());
+        m.put("forgotten", forgotten.get());
         m.put("ties", ties.get());
         m.put("sink_rows", sinkRows.get());
         m.put("batches_created", batchesCreated.get());

@@ -16,7 +16,10 @@ import java.util.Map;
  * @param gracePeriod         how far behind the newest {@code created_at} already seen on its partition
  *                            an input may be and still be paired; older input is late: counted and sent
  *                            to the input's {@code .dlq} with reason {@code late: …} (original bytes kept,
- *                            replayable). Default 6 h.
+ *                            replayable). Also how long state waits and ids are remembered: ratings
+ *                            waiting for a synthesis and syntheses waiting for a golden utterance
+ *                            expire (to their {@code .dlq}), first-wins ids are forgotten, once they lie
+ *                            this far behind. Default 6 h.
  * @param maxRankedGroupSize  rating_ranked: most rated syntheses kept per (text, speaker) group; the
  *                            oldest drop out of the group (pairs already made stay). Default 64.
  */

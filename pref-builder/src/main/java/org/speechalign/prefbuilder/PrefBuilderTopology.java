@@ -1,6 +1,7 @@
 package org.speechalign.prefbuilder;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
@@ -69,6 +70,8 @@ public final class PrefBuilderTopology {
     public static final String RATINGS_STORE = "ratings-by-synthesis";
     /** synthesis_id → newest rating time, for rated syntheses that have not arrived (expired after the grace period). */
     public static final String PENDING_RATINGS_STORE = "ratings-awaiting-synthesis";
+    /** synthesis_id → created_at, for syntheses whose golden utterance has not arrived (expired after the grace period). */
+    public static final String SYNTHESES_AWAITING_GOLDEN_STORE = "syntheses-awaiting-golden";
     /** speaker + text → rated syntheses of that text (rating_ranked). */
     public static final String TEXT_GROUPS_STORE = "rated-syntheses-by-text";
     /** chosen>rejected synthesis ids → rating_ranked candidate. */
@@ -83,6 +86,9 @@ public final class PrefBuilderTopology {
     public static final String COMPARISON_A_STORE = "comparisons-with-a";
     /** comparison_id → comparison pair (or nothing when the rule does not apply). */
     public static final String COMPARISON_PAIRS_STORE = "comparison-pairs";
+
+    /** How often (wall clock) each task sweeps its state for what the grace period has expired. */
+    public static final Duration EXPIRY_INTERVAL = Duration.ofMinutes(1);
 
     /** Kafka header on comparison pairs naming the comparison (preference_pairs.comparison_id). */
     public static final String COMPARISON_ID_HEADER = "comparison_id";
@@ -108,7 +114,9 @@ public final class PrefBuilderTopology {
         StreamsBuilder builder = new StreamsBuilder();
         for (var store : Map.of(WATERMARK_STORE, Serdes.Long(), COMPARISON_WATERMARK_STORE, Serdes.Long(),
                 SEEN_SYNTHESES_STORE, Serdes.String(), SEEN_RATINGS_STORE, Serdes.String(),
-                SEEN_COMPARISONS_STORE, Serdes.String(), PENDING_RATINGS_STORE, Serdes.Long()).entrySet()) {
+                SEEN_COMPARISONS_STORE, Serdes.String(), Validator.timeIndex(SEEN_SYNTHESES_STORE), Serdes.String(),
+                Validator.timeIndex(SEEN_RATINGS_STORE), Serdes.String(), Validator.timeIndex(SEEN_COMPARISONS_STORE), Serdes.String(),
+                PENDING_RATINGS_STORE, Serdes.Long(), SYNTHESES_AWAITING_GOLDEN_STORE, Serdes.Long()).entrySet()) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store.getKey()), KEYS,
                     (Serde<?>) store.getValue()));
         }
@@ -134,6 +142,14 @@ public final class PrefBuilderTopology {
         KTable<String, EnrichedSynthesis> enriched = syntheses.leftJoin(golden, Synthesis::utteranceId,
                 EnrichedSynthesis::new, TableJoined.as("synthesis-golden"), materialized(ENRICHED_STORE, ENRICHED));
 
+        //    Syntheses whose golden utterance does not come within the grace period expire (counted, to the
+        //    syntheses' DLQ, deleted from the syntheses and syntheses-with-golden stores: see SynthesisExpiry).
+        enriched.toStream(Named.as("enriched-for-expiry"))
+                .process(() -> new SynthesisExpiry(policy.gracePeriod(), counters, topics.synthesis()), Named.as("expire-syntheses"),
+                        SYNTHESES_AWAITING_GOLDEN_STORE, SYNTHESES_STORE, ENRICHED_STORE, WATERMARK_STORE)
+                .mapValues(d -> Json.write(d), Named.as("syntheses-expired-dead-letter"))
+                .to(PrefTopics.dlq(topics.synthesis()), Produced.with(KEYS, Serdes.ByteArray()).withName("syntheses-expired-dlq-out"));
+
         // 4. Rule golden_vs_synthetic: every self-play synthesis of a train-split utterance (the paper's dataset).
         KStream<String, Preference> goldenVsSynthetic = enriched.toStream(Named.as("enriched-changes"))
                 .mapValues(e -> e == null ? null : Pairs.goldenVsSynthetic(e), Named.as("rule-golden-vs-synthetic"))
@@ -153,7 +169,7 @@ public final class PrefBuilderTopology {
                         Named.as("aggregate-ratings"), materialized(RATINGS_STORE, SUMMARY));
         validRatings
                 .process(() -> new RatingExpiry(policy.gracePeriod(), counters, topics.ratings()), Named.as("expire-ratings"),
-                        PENDING_RATINGS_STORE, RATINGS_STORE, SEEN_SYNTHESES_STORE, WATERMARK_STORE)
+                        PENDING_RATINGS_STORE, RATINGS_STORE, SEEN_SYNTHESES_STORE, SYNTHESES_STORE, WATERMARK_STORE)
                 .mapValues(d -> Json.write(d), Named.as("ratings-expired-dead-letter"))
                 .to(PrefTopics.dlq(topics.ratings()), Produced.with(KEYS, Serdes.ByteArray()).withName("ratings-expired-dlq-out"));
 
@@ -236,7 +252,8 @@ public final class PrefBuilderTopology {
      */
     private static <T> KStream<String, T> validated(StreamsBuilder builder, String topic, Counters counters,
                                                     PairingPolicy policy, Validator.Spec<T> spec) {
-        String[] stores = java.util.stream.Stream.of(spec.firstWinsStore(), spec.watermarkStore())
+        String[] stores = java.util.stream.Stream.of(spec.firstWinsStore(), spec.watermarkStore(),
+                        spec.forgets() ? Validator.timeIndex(spec.firstWinsStore()) : null)
                 .filter(s -> s != null).toArray(String[]::new);
         String name = topic.replace('.', '-');
         Map<String, KStream<String, Checked<T>>> branches = builder

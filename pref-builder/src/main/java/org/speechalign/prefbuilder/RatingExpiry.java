@@ -17,12 +17,13 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.speechalign.contracts.DeadLetter;
 import org.speechalign.contracts.Json;
 import org.speechalign.contracts.Rating;
+import org.speechalign.contracts.Synthesis;
 import org.speechalign.prefbuilder.PairingState.RatingSummary;
 
 /**
  * Bounds the state of ratings whose synthesis never arrives. Runs beside the ratings aggregate
  * ({@link PrefBuilderTopology#RATINGS_STORE}): a synthesis id with ratings but no synthesis is kept in
- * {@link PrefBuilderTopology#PENDING_RATINGS_STORE}; every {@link #CHECK_INTERVAL} of wall-clock
+ * {@link PrefBuilderTopology#PENDING_RATINGS_STORE}; every {@link PrefBuilderTopology#EXPIRY_INTERVAL} of wall-clock
  * time, a pending summary whose newest rating lies more than the grace period behind the
  * partition's watermark (the newest created_at accepted on it, shared with the syntheses) expires:
  * it is counted ({@code Counters.expired}), written to the ratings' {@code .dlq} with a reason
@@ -31,8 +32,6 @@ import org.speechalign.prefbuilder.PairingState.RatingSummary;
  */
 final class RatingExpiry implements Processor<String, Rating, String, DeadLetter> {
 
-    static final Duration CHECK_INTERVAL = Duration.ofMinutes(1);
-
     private final Duration grace;
     private final Counters counters;
     private final String ratingsTopic;
@@ -40,8 +39,10 @@ final class RatingExpiry implements Processor<String, Rating, String, DeadLetter
     /** The DSL aggregate's store (timestamped): this processor only deletes expired entries from it. */
     private TimestampedKeyValueStore<String, RatingSummary> summaries;
     private KeyValueStore<String, Long> pending;
-    /** Accepted synthesis ids (the syntheses' first-wins store: a short hash per id, cheap to look up). */
+    /** Accepted synthesis ids (the syntheses' first-wins store: a short hash per id, cheap to look up; ids older than the grace period are forgotten there). */
     private KeyValueStore<String, String> syntheses;
+    /** The syntheses table: asked only when the first-wins store no longer knows the id. */
+    private TimestampedKeyValueStore<String, Synthesis> synthesisTable;
     private KeyValueStore<String, Long> watermark;
 
     RatingExpiry(Duration grace, Counters counters, String ratingsTopic) {
@@ -56,15 +57,16 @@ final class RatingExpiry implements Processor<String, Rating, String, DeadLetter
         this.summaries = context.getStateStore(PrefBuilderTopology.RATINGS_STORE);
         this.pending = context.getStateStore(PrefBuilderTopology.PENDING_RATINGS_STORE);
         this.syntheses = context.getStateStore(PrefBuilderTopology.SEEN_SYNTHESES_STORE);
+        this.synthesisTable = context.getStateStore(PrefBuilderTopology.SYNTHESES_STORE);
         this.watermark = context.getStateStore(PrefBuilderTopology.WATERMARK_STORE);
-        context.schedule(CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> expire());
+        context.schedule(PrefBuilderTopology.EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> expire());
     }
 
     @Override
     public void process(Record<String, Rating> record) {
         // Runs beside the aggregate (which keeps the summaries): only notes ratings whose synthesis is not here.
         String synthesisId = record.key();
-        if (syntheses.get(synthesisId) == null) {
+        if (!arrived(synthesisId)) {
             Instant at = record.value().createdAt();
             long t = at == null ? Long.MIN_VALUE : at.toEpochMilli();
             Long before = pending.get(synthesisId);
@@ -72,6 +74,11 @@ final class RatingExpiry implements Processor<String, Rating, String, DeadLetter
                 pending.put(synthesisId, t);
             }
         }
+    }
+
+    /** Whether the synthesis is here: its id in the first-wins store, or (older than the grace period) its row in the syntheses table. */
+    private boolean arrived(String synthesisId) {
+        return syntheses.get(synthesisId) != null || synthesisTable.get(synthesisId) != null;
     }
 
     /** Expires pending summaries older than the grace period behind the watermark. */
@@ -85,7 +92,7 @@ final class RatingExpiry implements Processor<String, Rating, String, DeadLetter
         try (KeyValueIterator<String, Long> it = pending.all()) {
             while (it.hasNext()) {
                 KeyValue<String, Long> e = it.next();
-                if (syntheses.get(e.key) != null) {
+                if (arrived(e.key)) {
                     due.add(KeyValue.pair(e.key, null)); // its synthesis came: no longer pending
                 } else if (e.value < cutoff) {
                     due.add(e);

@@ -5,12 +5,16 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.function.Function;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.speechalign.contracts.DeadLetter;
 import org.speechalign.contracts.InvalidEvent;
@@ -27,6 +31,13 @@ import org.speechalign.contracts.Validation;
  * a changelogged store, so it survives restarts). An input whose {@code created_at} lies more than
  * the grace period behind it is late. Ratings and syntheses share one watermark (they are
  * co-partitioned by synthesis_id), so a synthesis arriving long after its ratings is late too.
+ *
+ * <p>First-wins ids are forgotten after the grace period: beside the id → hash store, an index keyed
+ * by created_at and id ({@link #timeIndex}) lets a wall-clock sweep every {@link
+ * PrefBuilderTopology#EXPIRY_INTERVAL} delete the ids whose created_at lies more than the grace period
+ * behind the watermark (counted in {@code Counters.forgotten}). Nothing is lost by that: any
+ * re-delivery of such an event carries the same created_at and is late, so it goes to the DLQ instead
+ * of being paired again (and a pair that did come twice is one row: the PostgreSQL upsert on pair_id).
  */
 final class Validator<T> implements FixedKeyProcessor<String, byte[], Checked<T>> {
 
@@ -48,6 +59,11 @@ final class Validator<T> implements FixedKeyProcessor<String, byte[], Checked<T>
      */
     record Spec<T>(String consumer, Class<T> type, String idField, Function<T, String> id,
                    String eventIdField, Function<T, String> eventId, Function<T, Instant> eventTime, boolean tombstones, String firstWinsStore, String watermarkStore) {
+
+        /** Whether first-wins ids are forgotten after the grace period (they have an event time and a watermark). */
+        boolean forgets() {
+            return firstWinsStore != null && watermarkStore != null && eventTime != null;
+        }
     }
 
     private final Spec<T> spec;
@@ -55,6 +71,8 @@ final class Validator<T> implements FixedKeyProcessor<String, byte[], Checked<T>
     private final Counters counters;
     private FixedKeyProcessorContext<String, Checked<T>> context;
     private KeyValueStore<String, String> seen;
+    /** created_at (19 digits) + "|" + id → nothing: the first-wins ids in time order, for the sweep. */
+    private KeyValueStore<String, String> seenByTime;
     private KeyValueStore<String, Long> watermark;
 
     Validator(Spec<T> spec, Duration grace, Counters counters) {
@@ -68,6 +86,38 @@ final class Validator<T> implements FixedKeyProcessor<String, byte[], Checked<T>
         this.context = context;
         this.seen = spec.firstWinsStore() == null ? null : context.getStateStore(spec.firstWinsStore());
         this.watermark = spec.watermarkStore() == null ? null : context.getStateStore(spec.watermarkStore());
+        if (spec.forgets()) {
+            this.seenByTime = context.getStateStore(timeIndex(spec.firstWinsStore()));
+            context.schedule(PrefBuilderTopology.EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> forget());
+        }
+    }
+
+    /** The name of a first-wins store's time index. */
+    static String timeIndex(String firstWinsStore) {
+        return firstWinsStore + "-by-time";
+    }
+
+    static String timeKey(long createdAtMillis, String id) {
+        return String.format("%019d|%s", Math.max(0, createdAtMillis), id);
+    }
+
+    /** Deletes the first-wins ids whose created_at lies more than the grace period behind the watermark. */
+    void forget() {
+        Long newest = watermark.get(WATERMARK_KEY);
+        if (newest == null) {
+            return;
+        }
+        List<String> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = seenByTime.range(timeKey(0, ""), timeKey(newest - grace.toMillis(), ""))) {
+            while (it.hasNext()) {
+                due.add(it.next().key);
+            }
+        }
+        for (String k : due) {
+            seenByTime.delete(k);
+            seen.delete(k.substring(k.indexOf('|') + 1));
+            counters.forgotten.incrementAndGet();
+        }
     }
 
     @Override
@@ -123,6 +173,9 @@ final class Validator<T> implements FixedKeyProcessor<String, byte[], Checked<T>
         }
         if (seen != null) {
             seen.put(eventId, hash);
+            if (seenByTime != null && at != null) {
+                seenByTime.put(timeKey(at.toEpochMilli(), eventId), "");
+            }
         }
         context.forward(record.withValue(Checked.ok(event)));
     }

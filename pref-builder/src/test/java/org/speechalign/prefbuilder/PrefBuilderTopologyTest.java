@@ -112,8 +112,12 @@ class PrefBuilderTopologyTest {
     }
 
     private static Preference read(byte[] json) {
+        return read(json, Preference.class);
+    }
+
+    private static <T> T read(byte[] json, Class<T> type) {
         try {
-            return Validation.readValid(json, Preference.class);
+            return Validation.readValid(json, type);
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -329,14 +333,14 @@ class PrefBuilderTopologyTest {
         rate(Events.rating("r9a", "ghost", "a", 1, T0)); // its synthesis never arrives
         rate(Events.rating("r9b", "kept", "a", 1, T0));  // its synthesis arrives
         synth(Events.product("kept", null, "kept text", "v1", T0));
-        driver.advanceWallClockTime(RatingExpiry.CHECK_INTERVAL);
+        driver.advanceWallClockTime(PrefBuilderTopology.EXPIRY_INTERVAL);
         assertEquals(0, counters.expired.get(), "within the grace period nothing expires");
         assertNull(driver.getKeyValueStore(PrefBuilderTopology.PENDING_RATINGS_STORE).get("kept"), "no longer pending");
         assertNotNull(driver.getKeyValueStore(PrefBuilderTopology.PENDING_RATINGS_STORE).get("ghost"));
 
         // the partition's newest created_at moves 7 h on (grace 6 h); the next check expires "ghost"
         synth(Events.product("p9-later", null, "another text", "v1", T0.plus(Duration.ofHours(7))));
-        driver.advanceWallClockTime(RatingExpiry.CHECK_INTERVAL);
+        driver.advanceWallClockTime(PrefBuilderTopology.EXPIRY_INTERVAL);
         assertEquals(1, counters.expired.get());
         List<DeadLetter> dlq = deadLetters(TOPICS.ratings());
         assertEquals(1, dlq.size());
@@ -351,6 +355,106 @@ class PrefBuilderTopologyTest {
         synth(Events.product("ghost", null, "ghost text", "v1", T0));
         assertEquals(1, counters.late.get());
         assertEquals(1, deadLetters(TOPICS.synthesis()).size());
+    }
+
+    @Test
+    void firstWinsIdsAreForgottenAfterTheGracePeriodAndAReDeliveryIsThenLate() {
+        GoldenUtterance g = Events.golden("u10", "forget me", GoldenUtterance.Split.TRAIN);
+        golden(g);
+        Synthesis s = Events.selfPlay("s10", g, T0);
+        synth(s);
+        rate(Events.rating("r10", "s10", "a", 4, T0));
+        compare(Events.comparison("c10", "s10", "x10", Comparison.Winner.A, T0));
+        assertEquals(1, pairs().size());
+        driver.advanceWallClockTime(PrefBuilderTopology.EXPIRY_INTERVAL);
+        assertEquals(0, counters.forgotten.get(), "within the grace period every id is kept");
+        assertNotNull(driver.getKeyValueStore(PrefBuilderTopology.SEEN_SYNTHESES_STORE).get("s10"));
+
+        // both watermarks (synthesis_id partition, comparison_id partition) move 7 h on (grace 6 h)
+        synth(Events.product("p10-later", null, "later text", "v1", T0.plus(Duration.ofHours(7))));
+        compare(Events.comparison("c10-later", "s10", "x10", Comparison.Winner.B, T0.plus(Duration.ofHours(7))));
+        driver.advanceWallClockTime(PrefBuilderTopology.EXPIRY_INTERVAL);
+        assertEquals(3, counters.forgotten.get(), "s10, r10 and c10");
+        for (String[] storeAndId : new String[][] {{PrefBuilderTopology.SEEN_SYNTHESES_STORE, "s10"},
+                {PrefBuilderTopology.SEEN_RATINGS_STORE, "r10"}, {PrefBuilderTopology.SEEN_COMPARISONS_STORE, "c10"}}) {
+            assertNull(driver.getKeyValueStore(storeAndId[0]).get(storeAndId[1]), storeAndId[1] + " forgotten");
+            assertEquals(0, count(Validator.timeIndex(storeAndId[0]), storeAndId[1]), storeAndId[1] + " gone from the time index");
+        }
+        assertNotNull(driver.getKeyValueStore(PrefBuilderTopology.SEEN_SYNTHESES_STORE).get("p10-later"), "newer ids stay");
+        assertEquals(1, count(Validator.timeIndex(PrefBuilderTopology.SEEN_SYNTHESES_STORE), "p10-later"));
+
+        // a re-delivery of a forgotten id is late (its DLQ), not a second first version: no pair again
+        synth(s);
+        rate(Events.rating("r10", "s10", "a", 4, T0));
+        assertEquals(List.of(), pairs());
+        assertEquals(2, counters.late.get());
+        assertTrue(deadLetters(TOPICS.synthesis()).get(0).reason().startsWith("late: "));
+        assertEquals(0, counters.duplicates.get());
+    }
+
+    @Test
+    void aSynthesisWhoseGoldenNeverArrivesExpiresAfterTheGracePeriodIntoTheDlq() {
+        GoldenUtterance g = Events.golden("u11", "here in time", GoldenUtterance.Split.TRAIN);
+        golden(g);
+        synth(Events.selfPlay("s11-ok", g, T0));
+        synth(Events.selfPlay("s11-wait", Events.golden("u11-missing", "never comes", GoldenUtterance.Split.TRAIN), T0));
+        assertEquals(1, pairs().size(), "only the synthesis whose golden is here pairs");
+        var awaiting = driver.getKeyValueStore(PrefBuilderTopology.SYNTHESES_AWAITING_GOLDEN_STORE);
+        assertNotNull(awaiting.get("s11-wait"));
+        assertNull(awaiting.get("s11-ok"));
+        driver.advanceWallClockTime(PrefBuilderTopology.EXPIRY_INTERVAL);
+        synth(Events.product("p11-soon", null, "soon text", "v1", T0.plus(Duration.ofHours(1))));
+        assertEquals(0, counters.expired.get(), "within the grace period nothing expires");
+
+        // the sweep falls due on the wall clock and runs with the partition's next synthesis, which here
+        // also moves the watermark 7 h on (grace 6 h)
+        driver.advanceWallClockTime(PrefBuilderTopology.EXPIRY_INTERVAL);
+        assertEquals(0, counters.expired.get());
+        synth(Events.product("p11-later", null, "later text", "v1", T0.plus(Duration.ofHours(7))));
+        assertEquals(1, counters.expired.get());
+        List<DeadLetter> dlq = deadLetters(TOPICS.synthesis());
+        assertEquals(1, dlq.size());
+        assertTrue(dlq.get(0).reason().startsWith("expired: golden utterance u11-missing"), dlq.get(0).reason());
+        assertEquals("s11-wait", new String(dlq.get(0).key(), StandardCharsets.UTF_8));
+        assertEquals("s11-wait", read(dlq.get(0).value(), Synthesis.class).synthesisId(), "the value is the synthesis");
+        assertNull(awaiting.get("s11-wait"));
+        assertNull(driver.getKeyValueStore(PrefBuilderTopology.SYNTHESES_STORE).get("s11-wait"), "deleted from the syntheses table");
+        assertNull(driver.getKeyValueStore(PrefBuilderTopology.ENRICHED_STORE).get("s11-wait"), "and from the syntheses-with-golden store");
+        assertNotNull(driver.getKeyValueStore(PrefBuilderTopology.ENRICHED_STORE).get("s11-ok"), "a paired synthesis stays");
+
+        // the golden record arriving after that pairs nothing, nor does a rating of the expired synthesis
+        golden(Events.golden("u11-missing", "never comes", GoldenUtterance.Split.TRAIN));
+        for (String rater : List.of("a", "b", "c")) {
+            rate(Events.rating("r11" + rater, "s11-wait", rater, 1, T0.plus(Duration.ofHours(7))));
+        }
+        assertEquals(List.of(), pairs());
+        assertNull(driver.getKeyValueStore(PrefBuilderTopology.ENRICHED_STORE).get("s11-wait"));
+    }
+
+    @Test
+    void aRatingOfASynthesisOlderThanTheGracePeriodIsNotTakenForOneWhoseSynthesisNeverCame() {
+        synth(Events.product("s12", null, "old synthesis", "v1", T0));
+        synth(Events.product("p12-later", null, "later text", "v1", T0.plus(Duration.ofHours(7))));
+        driver.advanceWallClockTime(PrefBuilderTopology.EXPIRY_INTERVAL);
+        assertNull(driver.getKeyValueStore(PrefBuilderTopology.SEEN_SYNTHESES_STORE).get("s12"), "its id is forgotten");
+        rate(Events.rating("r12", "s12", "a", 2, T0.plus(Duration.ofHours(7))));
+        assertNull(driver.getKeyValueStore(PrefBuilderTopology.PENDING_RATINGS_STORE).get("s12"), "its synthesis is in the table");
+        synth(Events.product("p12-much-later", null, "later text", "v1", T0.plus(Duration.ofHours(14))));
+        driver.advanceWallClockTime(PrefBuilderTopology.EXPIRY_INTERVAL);
+        assertEquals(0, counters.expired.get());
+        assertNotNull(driver.getKeyValueStore(PrefBuilderTopology.RATINGS_STORE).get("s12"));
+    }
+
+    private long count(String store, String id) {
+        long n = 0;
+        try (var it = driver.<String, String>getKeyValueStore(store).all()) {
+            while (it.hasNext()) {
+                if (it.next().key.endsWith("|" + id)) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     // ------------------------------------------------------------------ DLQ
