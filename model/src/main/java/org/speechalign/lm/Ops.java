@@ -52,27 +52,25 @@ final class Ops {
      * {@code sigma} (in levels): ordered fields (pitch, energy, LSP frequency) are rewarded for
      * being close, not only for being exact. {@code sigma <= 0} is the plain one-hot loss.
      *
-     * <p>Only the levels within {@link #SMOOTHING_RADIUS} sigmas of the target take part (the
-     * Gaussian's weight beyond is below 4e-6 of its peak): the loss gathers that window of
-     * log-probabilities instead of weighting all levels, which for the NAR's 400-level codebooks
-     * saves several passes over its largest tensor per step. Levels outside the range get no
-     * weight; the weights are normalised over the levels that exist.
+     * <p>Only a window of levels around the target takes part: the {@code 2r + 1} levels centred on
+     * it, r = {@link #SMOOTHING_RADIUS} sigmas (the Gaussian's weight beyond is below 4e-6 of its
+     * peak), slid inwards at the ends of the range so that every index is a distinct level. The loss
+     * gathers that window of log-probabilities instead of weighting all levels, which for the NAR's
+     * 400-level codebooks saves several passes over its largest tensor per step.
      */
     static NDArray orderedNll(NDArray logp, NDArray target, float sigma) {
         if (sigma <= 0) {
             return pick(logp, target).neg();
         }
         long k = logp.getShape().get(logp.getShape().dimension() - 1);
-        int radius = (int) Math.min(k - 1, Math.ceil(SMOOTHING_RADIUS * sigma));
+        int width = (int) Math.min(k, 2 * (long) Math.ceil(SMOOTHING_RADIUS * sigma) + 1);
         NDManager manager = logp.getManager();
-        NDArray offsets = manager.arange(-radius, radius + 1); // int32
-        NDArray levels = target.expandDims(-1).add(offsets.toType(DataType.INT64, false));
-        NDArray inRange = levels.gte(0).logicalAnd(levels.lt(k)).toType(DataType.FLOAT32, false);
-        NDArray gaussian = offsets.toType(DataType.FLOAT32, false).square().mul(-1f / (2f * sigma * sigma)).exp();
-        NDArray w = inRange.mul(gaussian);
+        NDArray start = target.sub(width / 2).clip(0, k - width).expandDims(-1);
+        NDArray levels = start.add(manager.arange(0, width).toType(DataType.INT64, false));
+        NDArray distance = levels.sub(target.expandDims(-1)).toType(DataType.FLOAT32, false);
+        NDArray w = distance.square().mul(-1f / (2f * sigma * sigma)).exp();
         w = w.div(w.sum(new int[] {-1}, true));
-        NDArray window = logp.gather(levels.clip(0, k - 1), -1);
-        return w.mul(window).sum(new int[] {-1}).neg();
+        return w.mul(logp.gather(levels, -1)).sum(new int[] {-1}).neg();
     }
 
     /** Half-width, in sigmas, of the window of levels {@link #orderedNll} smooths over. */
