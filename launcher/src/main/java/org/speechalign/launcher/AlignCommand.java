@@ -2,6 +2,7 @@ package org.speechalign.launcher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import org.speechalign.dpo.DpoConfig;
 import org.speechalign.dpo.IntrinsicMeasures;
 import org.speechalign.dpo.ModelEvaluator;
 import org.speechalign.dpo.PreferenceDataset;
+import org.speechalign.eval.Comparison;
 import org.speechalign.lm.CoarseLayout;
 import org.speechalign.lm.CodecLm;
 import org.speechalign.lm.LmConfig;
@@ -175,21 +177,52 @@ public final class AlignCommand implements Callable<Integer> {
             measures = new IntrinsicMeasures(b, test, sampling, seed + 1000, 32, evalSamples);
         }
         AlignmentLoop.Report report;
+        List<Comparison> paired = List.of();
         AudioMeasures audio = audioEval > 0 ? new AudioMeasures(new Codec2Codec(), all, audioEval, 60) : null;
         try {
             ModelEvaluator evaluator = audio == null ? measures : measures.and(audio);
             report = new AlignmentLoop(options, dir, Clock.systemUTC()).log(err).run(baseArchive, train, test, evaluator);
+            if (audio != null) paired = paired(report, audio);
         } finally {
             if (audio != null) audio.close();
         }
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        if (!paired.isEmpty()) mapper.writeValue(dir.resolve("paired.json").toFile(), paired);
         PrintStream stdout = new PrintStream(System.out, true);
         if (json) {
-            stdout.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+            ObjectNode out = mapper.valueToTree(report);
+            out.set("paired", mapper.valueToTree(paired));
+            stdout.println(mapper.writeValueAsString(out));
         } else {
             stdout.print(table(report));
+            for (Comparison c : paired) stdout.println(pairedLine(c));
             stdout.printf("report: %s%n", dir.resolve("report.json"));
         }
         return 0;
+    }
+
+    /**
+     * The comparisons the paper's claims are about, each on the same utterances and seeds: every
+     * iteration against the one before (base for iter1), the last against the base, and the last
+     * against continued SFT.
+     */
+    private static List<Comparison> paired(AlignmentLoop.Report report, AudioMeasures audio) {
+        List<Comparison> out = new ArrayList<>();
+        String previous = "base";
+        for (AlignmentLoop.Iteration it : report.iterations()) {
+            String label = "iter" + it.iteration();
+            out.add(audio.compare(label, previous));
+            previous = label;
+        }
+        if (report.iterations().size() > 1) out.add(audio.compare(previous, "base"));
+        if (report.continuedSft() != null && !report.iterations().isEmpty()) out.add(audio.compare(previous, "continued_sft"));
+        return out;
+    }
+
+    static String pairedLine(Comparison c) {
+        return String.format("%s - %s (%d utterances, paired): WER %+.1f points [%+.1f, %+.1f], similarity %+.3f, MCD %+.2f dB",
+                c.a(), c.b(), c.utterances(), 100 * c.werDifference().value(), 100 * c.werDifference().low(),
+                100 * c.werDifference().high(), c.similarityDifference().value(), c.mcdDifferenceDb().value());
     }
 
     private Path trainSmallBase(Path dir, List<Utterance> all, int baseSteps, PrintStream err) throws IOException {

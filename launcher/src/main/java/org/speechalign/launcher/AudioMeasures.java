@@ -9,6 +9,7 @@ import org.speechalign.codec.Codec;
 import org.speechalign.corpus.Split;
 import org.speechalign.corpus.Utterance;
 import org.speechalign.dpo.ModelEvaluator;
+import org.speechalign.eval.Comparison;
 import org.speechalign.eval.EvalHome;
 import org.speechalign.eval.EvalReport;
 import org.speechalign.eval.Evaluator;
@@ -53,6 +54,8 @@ final class AudioMeasures implements ModelEvaluator, AutoCloseable {
     private final Evaluator evaluator;
     private final List<Utterance> heldOut;
     private final List<Utterance> gapTrain;
+    /** Every report {@link #evaluate} produced, by label, for paired comparisons afterwards. */
+    private final Map<String, EvalReport> reports = new LinkedHashMap<>();
 
     /**
      * @param testUtterances held-out test utterances measured (spread over sentences and voices)
@@ -92,7 +95,18 @@ final class AudioMeasures implements ModelEvaluator, AutoCloseable {
 
     @Override
     public Map<String, Double> evaluate(String label, CodecLm model) {
-        return measure(model, label, r -> { }).asMap();
+        Measures m = measure(model, label, r -> { });
+        reports.put(label, m.report());
+        return m.asMap();
+    }
+
+    /**
+     * Paired comparison ({@code a − b} per utterance, bootstrap over the same utterances) of two
+     * models {@link #evaluate} measured: tighter than comparing their separate intervals.
+     */
+    Comparison compare(String a, String b) {
+        if (!reports.containsKey(a) || !reports.containsKey(b)) throw new IllegalArgumentException("no audio measures of " + a + " or " + b);
+        return Comparison.paired(reports.get(a), reports.get(b));
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.speechalign.lm.ArModel;
 import org.speechalign.lm.ArSequence;
 import org.speechalign.lm.CodecLm;
 import org.speechalign.lm.Examples;
+import org.speechalign.lm.train.Batches;
 
 /**
  * Continued supervised training of the AR model on golden utterances (the model's own supervised
@@ -49,6 +50,7 @@ public final class ContinuedSft {
             seqs.add(Examples.ar(model.config(), u));
         }
         int b = Math.min(c.batchSize(), seqs.size());
+        int[] lengths = seqs.stream().mapToInt(ArSequence::length).toArray();
         ArOptimizer opt = new ArOptimizer(model.ar(), c.learningRate(), c.clip());
         List<Map<String, Float>> history = new ArrayList<>();
         long tokens = 0;
@@ -57,7 +59,7 @@ public final class ContinuedSft {
             opt.zero(zero);
         }
         for (int s = 0; s < c.steps(); s++) {
-            int[] idx = DpoTrainer.batchIndices(c.seed(), s, seqs.size(), b);
+            int[] idx = Batches.of(c.seed(), s, lengths, b);
             Engine.getInstance().setRandomSeed((int) (c.seed() * 1_000_003L + s));
             List<ArSequence> batch = new ArrayList<>();
             for (int i : idx) {

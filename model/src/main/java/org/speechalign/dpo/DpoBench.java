@@ -13,6 +13,7 @@ import org.speechalign.lm.ArSequence;
 import org.speechalign.lm.CodecLm;
 import org.speechalign.lm.LmConfig;
 import org.speechalign.lm.SamplingConfig;
+import org.speechalign.lm.train.Batches;
 
 /**
  * {@code bench dpo}: the cost of a DPO step on the AR model with precomputed reference log-probs
@@ -70,7 +71,7 @@ public final class DpoBench {
             // tokens and padded tokens of the batches the trainer will draw (same seed, same indices)
             double tokens = 0, padded = 0, flopsFwd = 0;
             for (int s = warmup; s < warmup + steps; s++) {
-                int[] idx = DpoTrainer.batchIndices(c.seed(), s, seqs.size(), b);
+                int[] idx = Batches.of(c.seed(), s, seqs.lengths(), b);
                 List<ArSequence> all = seqs.concatenated(idx);
                 int maxLen = all.stream().mapToInt(ArSequence::length).max().orElseThrow();
                 int maxPhones = all.stream().mapToInt(ArSequence::phoneCount).max().orElseThrow();

@@ -6,14 +6,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.speechalign.lm.ArBatch;
 import org.speechalign.lm.ArModel;
 import org.speechalign.lm.CodecLm;
+import org.speechalign.lm.train.Batches;
 
 /**
  * DPO on the AR model of a {@link CodecLm} (trained in place; the NAR model is frozen). Reference
@@ -83,7 +82,7 @@ public final class DpoTrainer {
             opt.zero(zero);
         }
         for (int s = 0; s < c.steps(); s++) {
-            int[] idx = batchIndices(c.seed(), s, pairs.size(), b);
+            int[] idx = Batches.of(c.seed(), s, pairs.lengths(), b);
             Engine.getInstance().setRandomSeed((int) (c.seed() * 1_000_003L + s));
             Map<String, Float> metrics;
             try (NDManager step = root.newSubManager()) {
@@ -116,18 +115,5 @@ public final class DpoTrainer {
             listener.onStep(s + 1, metrics);
         }
         return new Result(history, (System.nanoTime() - t0) / 1e9, tokens);
-    }
-
-    /** Pair indices of step {@code s}: a permutation per epoch seeded by (seed, epoch). */
-    static int[] batchIndices(long seed, int s, int n, int b) {
-        int perEpoch = Math.max(1, n / b);
-        int epoch = s / perEpoch;
-        int offset = (s % perEpoch) * b;
-        List<Integer> order = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) order.add(i);
-        Collections.shuffle(order, new Random(seed * 31 + epoch));
-        int[] idx = new int[b];
-        for (int i = 0; i < b; i++) idx[i] = order.get(offset + i);
-        return idx;
     }
 }

@@ -25,6 +25,13 @@ public final class PairSequences {
         return chosen.size();
     }
 
+    /** Padded length of each pair in a batch: the longer of its two sequences. */
+    int[] lengths() {
+        int[] n = new int[size()];
+        for (int i = 0; i < n.length; i++) n[i] = Math.max(chosen.get(i).length(), rejected.get(i).length());
+        return n;
+    }
+
     /** Chosen sequences of {@code idx} then rejected ones: one batch, one forward pass (as TRL concatenates). */
     List<ArSequence> concatenated(int[] idx) {
         List<ArSequence> out = new ArrayList<>(2 * idx.length);

@@ -16,11 +16,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -99,6 +97,7 @@ public final class SupervisedTrainer {
             ar.add(Examples.ar(c, u));
             nar.add(Examples.nar(c, u));
         }
+        int[] lengths = ar.stream().mapToInt(ArSequence::length).toArray();
         List<Parameter> params = new ArrayList<>();
         if (tc.trainAr()) model.ar().getParameters().forEach(p -> params.add(p.getValue()));
         if (tc.trainNar()) model.nar().getParameters().forEach(p -> params.add(p.getValue()));
@@ -111,7 +110,7 @@ public final class SupervisedTrainer {
             try {
                 int stop = Math.min(tc.steps(), stopAfter);
                 for (int s = start; s < stop; s++) {
-                    int[] idx = batchIndices(s, train.size());
+                    int[] idx = Batches.of(tc.seed(), s, lengths, tc.batchSize());
                     Engine.getInstance().setRandomSeed((int) (tc.seed() * 1_000_003L + s));
                     try (NDManager step = model.manager().newSubManager()) {
                         ParameterStore ps = new ParameterStore(step, false);
@@ -152,19 +151,6 @@ public final class SupervisedTrainer {
             }
         }
         return new Result(model, last, Math.max(0, Math.min(tc.steps(), stopAfter) - start), (System.nanoTime() - t0) / 1e9);
-    }
-
-    /** Utterance indices of step {@code s}: a fresh permutation per epoch, seeded by (seed, epoch). */
-    int[] batchIndices(int s, int n) {
-        int perEpoch = n / tc.batchSize();
-        int epoch = s / perEpoch;
-        int offset = (s % perEpoch) * tc.batchSize();
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < n; i++) order.add(i);
-        Collections.shuffle(order, new Random(tc.seed() * 31 + epoch));
-        int[] idx = new int[tc.batchSize()];
-        for (int i = 0; i < idx.length; i++) idx[i] = order.get(offset + i);
-        return idx;
     }
 
     private static <T> List<T> pick(List<T> all, int[] idx) {
