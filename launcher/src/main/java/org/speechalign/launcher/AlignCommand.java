@@ -25,6 +25,7 @@ import org.speechalign.dpo.IntrinsicMeasures;
 import org.speechalign.dpo.ModelEvaluator;
 import org.speechalign.dpo.PreferenceDataset;
 import org.speechalign.eval.Comparison;
+import org.speechalign.eval.GoldenEvaluation;
 import org.speechalign.lm.CoarseLayout;
 import org.speechalign.lm.CodecLm;
 import org.speechalign.lm.LmConfig;
@@ -187,11 +188,12 @@ public final class AlignCommand implements Callable<Integer> {
             if (audio != null) audio.close();
         }
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        if (!paired.isEmpty()) mapper.writeValue(dir.resolve("paired.json").toFile(), paired);
+        // the comparisons in the field names of ./speechalign eval's JSON
+        if (!paired.isEmpty()) GoldenEvaluation.JSON.writeValue(dir.resolve("paired.json").toFile(), paired);
         PrintStream stdout = new PrintStream(System.out, true);
         if (json) {
             ObjectNode out = mapper.valueToTree(report);
-            out.set("paired", mapper.valueToTree(paired));
+            out.set("paired", GoldenEvaluation.JSON.valueToTree(paired));
             stdout.println(mapper.writeValueAsString(out));
         } else {
             stdout.print(table(report));
