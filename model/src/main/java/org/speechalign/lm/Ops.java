@@ -54,9 +54,9 @@ final class Ops {
      *
      * <p>Only a window of levels around the target takes part: the {@code 2r + 1} levels centred on
      * it, r = {@link #SMOOTHING_RADIUS} sigmas (the Gaussian's weight beyond is below 4e-6 of its
-     * peak), slid inwards at the ends of the range so that every index is a distinct level. The loss
-     * gathers that window of log-probabilities instead of weighting all levels, which for the NAR's
-     * 400-level codebooks saves several passes over its largest tensor per step.
+     * peak), slid inwards at the ends of the range so that every index is a distinct level. Computing
+     * the weights on that window only, instead of over all levels, saves several passes over the
+     * NAR's largest tensor (400 levels per fine codebook) per step.
      */
     static NDArray orderedNll(NDArray logp, NDArray target, float sigma) {
         if (sigma <= 0) {
@@ -70,7 +70,11 @@ final class Ops {
         NDArray distance = levels.sub(target.expandDims(-1)).toType(DataType.FLOAT32, false);
         NDArray w = distance.square().mul(-1f / (2f * sigma * sigma)).exp();
         w = w.div(w.sum(new int[] {-1}, true));
-        return w.mul(logp.gather(levels, -1)).sum(new int[] {-1}).neg();
+        // the window's weights scattered into a constant full-size target: the backward pass is
+        // then an elementwise product (a gather's backward, a scatter-add, gave different
+        // gradients from run to run)
+        NDArray smoothed = manager.zeros(logp.getShape()).scatter(levels, w, -1);
+        return smoothed.mul(logp).sum(new int[] {-1}).neg();
     }
 
     /** Half-width, in sigmas, of the window of levels {@link #orderedNll} smooths over. */
