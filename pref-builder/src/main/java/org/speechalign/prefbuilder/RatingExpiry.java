@@ -1,6 +1,5 @@
 package org.speechalign.prefbuilder;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -108,13 +107,10 @@ final class RatingExpiry implements Processor<String, Rating, String, DeadLetter
             ValueAndTimestamp<RatingSummary> vt = summaries.delete(e.key);
             RatingSummary s = vt == null ? null : vt.value();
             counters.expired.incrementAndGet();
-            DeadLetter d = new DeadLetter(ratingsTopic, null, null, e.key.getBytes(StandardCharsets.UTF_8),
-                    s == null ? null : Json.write(s),
-                    "expired: no synthesis " + e.key + " arrived within the grace period " + grace + " of its newest rating ("
+            context.forward(Expiries.deadLetter(ratingsTopic, e.key, s == null ? null : Json.write(s),
+                    "no synthesis " + e.key + " arrived within the grace period " + grace + " of its newest rating ("
                             + Instant.ofEpochMilli(e.value) + "; partition watermark " + Instant.ofEpochMilli(newest)
-                            + "); the value is the rating summary (rating ids, raters, scores)",
-                    "pref-builder", Instant.ofEpochMilli(now));
-            context.forward(new Record<>(e.key, d, now));
+                            + "); the value is the rating summary (rating ids, raters, scores)", now));
         }
     }
 }

@@ -1,6 +1,5 @@
 package org.speechalign.prefbuilder;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -109,12 +108,10 @@ final class SynthesisExpiry implements Processor<String, EnrichedSynthesis, Stri
             }
             Synthesis s = vt.value();
             counters.expired.incrementAndGet();
-            DeadLetter d = new DeadLetter(synthesisTopic, null, null, e.key.getBytes(StandardCharsets.UTF_8), Json.write(s),
-                    "expired: golden utterance " + s.utteranceId() + " did not arrive within the grace period " + grace
+            context.forward(Expiries.deadLetter(synthesisTopic, e.key, Json.write(s),
+                    "golden utterance " + s.utteranceId() + " did not arrive within the grace period " + grace
                             + " of the synthesis (created_at " + s.createdAt() + "; partition watermark " + Instant.ofEpochMilli(newest)
-                            + "); the value is the synthesis",
-                    "pref-builder", Instant.ofEpochMilli(now));
-            context.forward(new Record<>(e.key, d, now));
+                            + "); the value is the synthesis", now));
         }
     }
 }
