@@ -51,34 +51,18 @@ final class Ops {
      * Cross-entropy against a target smoothed over neighbouring levels with a Gaussian of width
      * {@code sigma} (in levels): ordered fields (pitch, energy, LSP frequency) are rewarded for
      * being close, not only for being exact. {@code sigma <= 0} is the plain one-hot loss.
-     *
-     * <p>Only a window of levels around the target takes part: the {@code 2r + 1} levels centred on
-     * it, r = {@link #SMOOTHING_RADIUS} sigmas (the Gaussian's weight beyond is below 4e-6 of its
-     * peak), slid inwards at the ends of the range so that every index is a distinct level. Computing
-     * the weights on that window only, instead of over all levels, saves several passes over the
-     * NAR's largest tensor (400 levels per fine codebook) per step.
      */
     static NDArray orderedNll(NDArray logp, NDArray target, float sigma) {
         if (sigma <= 0) {
             return pick(logp, target).neg();
         }
         long k = logp.getShape().get(logp.getShape().dimension() - 1);
-        int width = (int) Math.min(k, 2 * (long) Math.ceil(SMOOTHING_RADIUS * sigma) + 1);
-        NDManager manager = logp.getManager();
-        NDArray start = target.sub(width / 2).clip(0, k - width).expandDims(-1);
-        NDArray levels = start.add(manager.arange(0, width).toType(DataType.INT64, false));
-        NDArray distance = levels.sub(target.expandDims(-1)).toType(DataType.FLOAT32, false);
-        NDArray w = distance.square().mul(-1f / (2f * sigma * sigma)).exp();
+        NDArray levels = logp.getManager().arange(0f, (float) k, 1f, DataType.FLOAT32);
+        NDArray diff = target.toType(DataType.FLOAT32, false).expandDims(-1).sub(levels);
+        NDArray w = diff.square().mul(-1f / (2f * sigma * sigma)).exp();
         w = w.div(w.sum(new int[] {-1}, true));
-        // the window's weights scattered into a constant full-size target: the backward pass is
-        // then an elementwise product (a gather's backward, a scatter-add, gave different
-        // gradients from run to run)
-        NDArray smoothed = manager.zeros(logp.getShape()).scatter(levels, w, -1);
-        return smoothed.mul(logp).sum(new int[] {-1}).neg();
+        return w.mul(logp).sum(new int[] {-1}).neg();
     }
-
-    /** Half-width, in sigmas, of the window of levels {@link #orderedNll} smooths over. */
-    static final float SMOOTHING_RADIUS = 5f;
 
     /** Sum of {@code values * mask} divided by the mask's sum (at least 1). */
     static NDArray maskedMean(NDArray values, NDArray mask) {
