@@ -2,8 +2,11 @@ package org.speechalign.lm;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Small tensor helpers shared by the AR and NAR models. */
 final class Ops {
@@ -47,21 +50,37 @@ final class Ops {
         return logp.gather(target.expandDims(-1), -1).squeeze(-1);
     }
 
+    /** Row {@code t} of the {@code k x k} table holds the normalised Gaussian weights of target level t. */
+    private static final Map<String, float[]> GAUSSIAN_ROWS = new ConcurrentHashMap<>();
+
     /**
      * Cross-entropy against a target smoothed over neighbouring levels with a Gaussian of width
      * {@code sigma} (in levels): ordered fields (pitch, energy, LSP frequency) are rewarded for
      * being close, not only for being exact. {@code sigma <= 0} is the plain one-hot loss.
+     * The weights are rows looked up in a constant table (no gradient flows into them): cheaper
+     * than computing the Gaussian per element, and exact, unlike gathering a window of levels,
+     * whose backward pass made training runs differ.
      */
     static NDArray orderedNll(NDArray logp, NDArray target, float sigma) {
         if (sigma <= 0) {
             return pick(logp, target).neg();
         }
-        long k = logp.getShape().get(logp.getShape().dimension() - 1);
-        NDArray levels = logp.getManager().arange(0f, (float) k, 1f, DataType.FLOAT32);
-        NDArray diff = target.toType(DataType.FLOAT32, false).expandDims(-1).sub(levels);
-        NDArray w = diff.square().mul(-1f / (2f * sigma * sigma)).exp();
-        w = w.div(w.sum(new int[] {-1}, true));
+        Shape shape = logp.getShape();
+        int k = (int) shape.get(shape.dimension() - 1);
+        float[] rows = GAUSSIAN_ROWS.computeIfAbsent(k + "/" + sigma, key -> gaussianRows(k, sigma));
+        NDArray table = logp.getManager().create(rows, new Shape(k, k));
+        NDArray w = table.get(new NDIndex("{}", target.flatten())).reshape(shape);
         return w.mul(logp).sum(new int[] {-1}).neg();
+    }
+
+    private static float[] gaussianRows(int k, float sigma) {
+        float[] rows = new float[k * k];
+        for (int t = 0; t < k; t++) {
+            double norm = 0;
+            for (int l = 0; l < k; l++) norm += Math.exp(-(double) (l - t) * (l - t) / (2.0 * sigma * sigma));
+            for (int l = 0; l < k; l++) rows[t * k + l] = (float) (Math.exp(-(double) (l - t) * (l - t) / (2.0 * sigma * sigma)) / norm);
+        }
+        return rows;
     }
 
     /** Sum of {@code values * mask} divided by the mask's sum (at least 1). */

@@ -55,10 +55,8 @@ class NarModelTest {
 
     @Test
     void orderedLossEqualsTheGaussianOverAllLevels() {
-        // the windowed loss against the definition: weights exp(-(level-target)^2 / 2 sigma^2) over
-        // every level, normalised; targets at both edges and in the middle, two widths. (A window
-        // clipped at the edges, with repeated indices, made a resumed training run diverge: the
-        // gather's backward pass is not exact with repeated indices.)
+        // the table lookup against the definition: weights exp(-(level-target)^2 / 2 sigma^2) over
+        // every level, normalised; targets at both edges and in the middle, two widths
         int levels = 40;
         long[] targets = {0, 1, 17, 38, 39};
         java.util.Random random = new java.util.Random(7);
