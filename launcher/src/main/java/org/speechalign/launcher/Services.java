@@ -46,6 +46,12 @@ final class Services {
                                  Function<ApplicationContext, String> url) {
             return new Service(name, "micronaut.server.port", defaultPort, props -> {
                 ApplicationContext ctx = start.apply(props);
+                try {
+                    requireOwnConfiguration(name, ctx);
+                } catch (IllegalStateException e) {
+                    ctx.close();
+                    throw e;
+                }
                 return new Instance() {
                     @Override
                     public String url() {
@@ -63,6 +69,19 @@ final class Services {
                     }
                 };
             }, true);
+        }
+
+        /**
+         * Each service's {@code application-<env>.yml} names the application; when it was not read (Micronaut
+         * skips yml silently without snakeyaml on the classpath) the service would run on defaults: its
+         * management endpoints on, no body limit of its own. Refuse to run like that.
+         */
+        static void requireOwnConfiguration(String name, ApplicationContext ctx) {
+            String configured = ctx.getProperty("micronaut.application.name", String.class).orElse(null);
+            if (!name.equals(configured)) {
+                throw new IllegalStateException(name + ": its application yml was not read (micronaut.application.name is "
+                        + configured + "); is org.yaml:snakeyaml on the runtime classpath?");
+            }
         }
 
         static Service prefBuilder() {

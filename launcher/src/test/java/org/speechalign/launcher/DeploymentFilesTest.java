@@ -196,6 +196,45 @@ class DeploymentFilesTest {
         assertTrue(script.contains("--partitions " + Topics.DEFAULT_PARTITIONS), "default partitions");
     }
 
+    /**
+     * ./speechalign runs every service from the launcher's runtime classpath: a dependency a service
+     * needs at run time must not be narrowed to test (or provided) scope in the launcher's pom, which
+     * would win over the service's scope. (snakeyaml once was: serve then ignored every application yml.)
+     */
+    @Test
+    void launcherKeepsTheServicesRuntimeDependencies() throws IOException {
+        Pattern dependency = Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
+        Map<String, String> launcherScopes = new HashMap<>();
+        Matcher l = dependency.matcher(Files.readString(root.resolve("launcher/pom.xml")));
+        while (l.find()) launcherScopes.put(coordinates(l.group(1)), scope(l.group(1)));
+        for (String module : SERVICES.keySet()) {
+            Matcher m = dependency.matcher(Files.readString(root.resolve(module).resolve("pom.xml")));
+            while (m.find()) {
+                String scope = scope(m.group(1));
+                if (!scope.equals("compile") && !scope.equals("runtime")) continue;
+                String narrowed = launcherScopes.get(coordinates(m.group(1)));
+                assertTrue(narrowed == null || narrowed.equals("compile") || narrowed.equals("runtime"),
+                        "launcher/pom.xml declares " + coordinates(m.group(1)) + " with scope " + narrowed + ", but " + module
+                                + " needs it at run time (" + scope + ")");
+            }
+        }
+        assertEquals("runtime", launcherScopes.get("org.yaml:snakeyaml"), "Micronaut reads the services' yml with snakeyaml");
+    }
+
+    private static String coordinates(String dependency) {
+        return tag(dependency, "groupId") + ":" + tag(dependency, "artifactId");
+    }
+
+    private static String scope(String dependency) {
+        String s = tag(dependency, "scope");
+        return s == null ? "compile" : s;
+    }
+
+    private static String tag(String xml, String name) {
+        Matcher m = Pattern.compile("<" + name + ">\\s*([^<]+?)\\s*</" + name + ">").matcher(xml);
+        return m.find() ? m.group(1) : null;
+    }
+
     // ------------------------------------------------------------------ helpers
 
     @SuppressWarnings("unchecked")
