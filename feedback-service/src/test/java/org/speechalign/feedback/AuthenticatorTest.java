@@ -73,4 +73,13 @@ class AuthenticatorTest {
                 () -> auth.require("Bearer " + secret, ApiKeys.Role.ADMIN));
         assertEquals(Authenticator.Refusal.FORBIDDEN, forbidden.refusal);
     }
+
+    @Test
+    void aKeyWithoutItsOwnRateHasNoneSoTheServiceDefaultApplies() throws Exception {
+        ApiKeys.Created plain = keys.create("auth-norate-" + run, EnumSet.of(ApiKeys.Role.INGEST), null);
+        ApiKeys.Created limited = keys.create("auth-rate-" + run, EnumSet.of(ApiKeys.Role.INGEST), 7);
+        // a null rate once came back as 0 events/s: the key was refused for good after its first burst
+        assertEquals(null, keys.lookup(plain.secret()).orElseThrow().rateLimitPerSecond());
+        assertEquals(7, keys.lookup(limited.secret()).orElseThrow().rateLimitPerSecond());
+    }
 }

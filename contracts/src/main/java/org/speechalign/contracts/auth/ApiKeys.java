@@ -127,8 +127,10 @@ public final class ApiKeys {
                 Array roles = rs.getArray(3);
                 Set<Role> set = EnumSet.noneOf(Role.class);
                 Arrays.stream((Object[]) roles.getArray()).map(o -> Role.fromWire(o.toString())).forEach(set::add);
-                int limit = rs.getInt(4);
-                return Optional.of(new ApiKey(rs.getString(1), rs.getString(2), set, rs.wasNull() ? null : limit));
+                // getObject, not getInt + wasNull: wasNull answers for the last column read, and the
+                // constructor's arguments read key_id and name after the limit (a null limit became 0).
+                Integer limit = rs.getObject(4, Integer.class);
+                return Optional.of(new ApiKey(rs.getString(1), rs.getString(2), set, limit));
             }
         }
     }
