@@ -1,5 +1,6 @@
 package org.speechalign.contracts;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 
@@ -23,6 +24,23 @@ public record Comparison(String comparisonId, String synthesisA, String synthesi
 
         public String wire() {
             return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /**
+         * Exactly {@code a}, {@code b} or {@code tie}: Jackson's own enum reading would also take
+         * {@code " a"} (it trims), a silent coercion the contract refuses.
+         */
+        @JsonCreator
+        public static Winner fromWire(String wire) {
+            if (wire == null) {
+                return null;
+            }
+            return switch (wire) {
+                case "a" -> A;
+                case "b" -> B;
+                case "tie" -> TIE;
+                default -> throw new IllegalArgumentException("must be one of a, b, tie");
+            };
         }
     }
 

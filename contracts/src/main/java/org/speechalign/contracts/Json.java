@@ -2,6 +2,8 @@ package org.speechalign.contracts;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
@@ -12,7 +14,10 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -57,6 +62,8 @@ public final class Json {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                // {"score":1,"score":5} is ambiguous: refused, not "the last one wins"
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
         for (LogicalType textual : List.of(LogicalType.Textual, LogicalType.Enum)) {
             mapper.coercionConfigFor(textual)
@@ -170,23 +177,132 @@ public final class Json {
         return read(json, MAPPER.constructType(type));
     }
 
+    /** Reads leniently, as every topic's consumer does: fields this version does not know are ignored. */
     public static <T> T read(byte[] json, JavaType type) throws InvalidEvent {
+        return read(json, MAPPER.readerFor(type));
+    }
+
+    /**
+     * Reads what a client sends over HTTP: like {@link #read(byte[], JavaType)}, but a field the
+     * event does not have is an error naming it ({@code created-at} for {@code created_at} would
+     * otherwise be dropped without a word).
+     */
+    public static <T> T readStrict(byte[] json, JavaType type) throws InvalidEvent {
+        return read(json, STRICT_READERS.computeIfAbsent(type,
+                t -> MAPPER.readerFor(t).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)));
+    }
+
+    private static final java.util.Map<JavaType, ObjectReader> STRICT_READERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static <T> T read(byte[] json, ObjectReader reader) throws InvalidEvent {
         if (json == null || json.length == 0) {
             throw new InvalidEvent("(body)", "empty document");
         }
+        int bad = invalidUtf8At(json);
+        if (bad >= 0) {
+            throw new InvalidEvent("(body)", "not valid UTF-8 at byte " + bad + " (JSON must be UTF-8)");
+        }
         try {
-            return MAPPER.readValue(json, type);
+            return reader.readValue(json);
         } catch (StreamReadException e) {
-            throw new InvalidEvent("(body)", "malformed JSON: " + e.getOriginalMessage());
+            throw malformed(e);
+        } catch (UnrecognizedPropertyException e) {
+            throw new InvalidEvent(pathOf(e), "is not a field of this event; its fields: " + e.getKnownPropertyIds().stream()
+                    .map(String::valueOf).sorted().collect(Collectors.joining(", ")));
         } catch (MismatchedInputException e) {
             throw new InvalidEvent(pathOf(e), expectation(e));
+        } catch (ValueInstantiationException e) {
+            Throwable cause = e.getCause();
+            throw new InvalidEvent(pathOf(e), cause instanceof IllegalArgumentException ? cause.getMessage()
+                    : "invalid value: " + e.getOriginalMessage());
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof StreamReadException cause) {
+                throw malformed(cause); // inside an array element: the parser knows the whole path
+            }
             throw new InvalidEvent(pathOf(e), "invalid value: " + e.getOriginalMessage());
         } catch (JacksonException e) {
             throw new InvalidEvent("(body)", "malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new InvalidEvent("(body)", "unreadable: " + e.getMessage());
         }
+    }
+
+    /**
+     * Index of the first byte that is not well-formed UTF-8 (RFC 3629: no overlong forms, no
+     * surrogates, nothing above U+10FFFF, no raw NUL), or -1. Jackson itself decodes an overlong {@code C0 AF}
+     * as {@code /} and would accept UTF-16 or UTF-32 documents by sniffing their bytes.
+     */
+    static int invalidUtf8At(byte[] b) {
+        int i = 0;
+        int n = b.length;
+        while (i < n) {
+            int c = b[i] & 0xFF;
+            if (c < 0x80 && c != 0) { // a raw NUL is never JSON text (it is how UTF-16 and UTF-32 look)
+                i++;
+                continue;
+            }
+            int len;
+            int min;
+            int max = 0xBF;
+            if (c >= 0xC2 && c <= 0xDF) {
+                len = 2;
+                min = 0x80;
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                len = 3;
+                min = c == 0xE0 ? 0xA0 : 0x80;
+                max = c == 0xED ? 0x9F : 0xBF;
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                len = 4;
+                min = c == 0xF0 ? 0x90 : 0x80;
+                max = c == 0xF4 ? 0x8F : 0xBF;
+            } else {
+                return i;
+            }
+            if (i + len > n) {
+                return i;
+            }
+            int second = b[i + 1] & 0xFF;
+            if (second < min || second > max) {
+                return i;
+            }
+            for (int k = 2; k < len; k++) {
+                int cont = b[i + k] & 0xFF;
+                if (cont < 0x80 || cont > 0xBF) {
+                    return i;
+                }
+            }
+            i += len;
+        }
+        return -1;
+    }
+
+    /** A document the parser could not read: a repeated field is named, anything else is the body's, with where. */
+    private static InvalidEvent malformed(StreamReadException e) {
+        String at = streamPath(e.getProcessor() != null ? e.getProcessor().getParsingContext() : null);
+        if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field") && at != null) {
+            return new InvalidEvent(at, "appears more than once");
+        }
+        return new InvalidEvent("(body)", "malformed JSON" + (at == null ? "" : " at " + at) + ": " + e.getOriginalMessage());
+    }
+
+    /** The JSON path where the streaming parser stopped ({@code [3].score}), or null at the top. */
+    private static String streamPath(JsonStreamContext context) {
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inObject() && c.getCurrentName() != null) {
+                parts.addFirst(c.getCurrentName());
+            } else if (c.inArray()) {
+                parts.addFirst("[" + Math.max(0, c.getCurrentIndex()) + "]");
+            }
+        }
+        StringBuilder path = new StringBuilder();
+        for (String p : parts) {
+            if (path.length() > 0 && !p.startsWith("[")) {
+                path.append('.');
+            }
+            path.append(p);
+        }
+        return path.length() == 0 ? null : path.toString();
     }
 
     /** The JSON path of a mapping error: {@code score}, {@code [3].score}, {@code phones[0].frames}. */

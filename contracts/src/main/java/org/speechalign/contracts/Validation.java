@@ -155,22 +155,47 @@ public final class Validation {
     }
 
     static void id(List<FieldError> errors, String field, String value) {
-        if (value == null || value.isBlank()) {
-            errors.add(new FieldError(field, "is required"));
-        } else if (value.length() > MAX_ID_LENGTH) {
-            errors.add(new FieldError(field, "is longer than " + MAX_ID_LENGTH + " characters"));
-        } else if (hasControlCharacter(value)) {
-            errors.add(new FieldError(field, "contains control characters"));
+        String problem = idProblem(value);
+        if (problem != null) {
+            errors.add(new FieldError(field, problem));
         }
     }
 
-    private static boolean hasControlCharacter(String value) {
+    /**
+     * Why {@code value} is not an acceptable id (null when it is): absent or only spaces (Unicode's
+     * too, such as U+00A0), over {@value #MAX_ID_LENGTH} UTF-16 characters, a control character
+     * (NUL included), or an unpaired surrogate (a JSON escape such as backslash-u-d800 alone: not Unicode text, and
+     * PostgreSQL would store it as {@code ?}, merging it with another id).
+     */
+    public static String idProblem(String value) {
+        if (value == null || isBlank(value)) {
+            return "is required";
+        }
+        if (value.length() > MAX_ID_LENGTH) {
+            return "is longer than " + MAX_ID_LENGTH + " characters";
+        }
         for (int i = 0; i < value.length(); i++) {
-            if (Character.isISOControl(value.charAt(i))) {
-                return true;
+            char c = value.charAt(i);
+            if (Character.isISOControl(c)) {
+                return "contains control characters";
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "contains an unpaired UTF-16 surrogate (not Unicode text)";
             }
         }
-        return false;
+        return null;
+    }
+
+    private static boolean isBlank(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!Character.isWhitespace(c) && !Character.isSpaceChar(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static void text(List<FieldError> errors, String field, String value) {

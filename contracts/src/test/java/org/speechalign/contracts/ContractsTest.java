@@ -91,6 +91,54 @@ class ContractsTest {
         assertEquals(Set.of("synthesis_b"), fields(Validation.comparison(new Comparison("c", "s", "s", Comparison.Winner.A, "p", null))));
     }
 
+    /** Inputs found by trying the HTTP API as a new user would (issue 5). */
+    @Test
+    void ambiguousOrMangledInputIsRefusedWithItsField() throws Exception {
+        String r = "{\"rating_id\":\"r\",\"synthesis_id\":\"s\",\"rater_id\":\"p\",\"score\":3}";
+        // a repeated field is ambiguous, not "the last one wins"
+        assertField("score", r.replace("\"score\":3", "\"score\":1,\"score\":5"), Rating.class);
+        assertField("[1].rating_id", "[" + r + "," + r.replace("\"synthesis_id\"", "\"rating_id\":\"x\",\"synthesis_id\"") + "]",
+                new com.fasterxml.jackson.core.type.TypeReference<List<Rating>>() { });
+        // not UTF-8: an overlong '/' (Jackson would read it as '/'), an encoded surrogate, UTF-16
+        byte[] ascii = r.getBytes(StandardCharsets.US_ASCII);
+        assertField("(body)", bytesWith(ascii, r.indexOf("\"r\"") + 1, new byte[] {(byte) 0xC0, (byte) 0xAF}), Rating.class);
+        assertField("(body)", bytesWith(ascii, r.indexOf("\"r\"") + 1, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}), Rating.class);
+        assertField("(body)", r.getBytes(StandardCharsets.UTF_16LE), Rating.class);
+        assertEquals(3, Json.read(("\uFEFF" + r).getBytes(StandardCharsets.UTF_8), Rating.class).score(), "a UTF-8 BOM is fine");
+        assertEquals(-1, Json.invalidUtf8At("é😀ü€\u07FF\uFFFD".getBytes(StandardCharsets.UTF_8)));
+        // winner exactly a, b or tie (Jackson trims enum names by itself)
+        for (String w : List.of(" a", "A", "TIE", "c")) {
+            assertField("winner", "{\"comparison_id\":\"c\",\"synthesis_a\":\"a\",\"synthesis_b\":\"b\",\"winner\":\"" + w
+                    + "\",\"rater_id\":\"p\"}", Comparison.class);
+        }
+        // HTTP reads strictly: an unknown field (a typo of created_at) is named; topics' readers ignore it
+        String typo = r.replace("}", ",\"created-at\":\"2026-03-01T10:00:00Z\"}");
+        InvalidEvent unknown = assertThrows(InvalidEvent.class, () -> Json.readStrict(typo.getBytes(StandardCharsets.UTF_8),
+                Json.MAPPER.constructType(Rating.class)));
+        assertEquals("created-at", unknown.errors().get(0).field(), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("created_at"), "lists the known fields: " + unknown.getMessage());
+        assertEquals(3, Json.read(typo.getBytes(StandardCharsets.UTF_8), Rating.class).score());
+    }
+
+    @Test
+    void idsAreUnicodeTextWithoutControlsOrUnpairedSurrogates() {
+        assertEquals(null, Validation.idProblem("rater-é😀"));
+        assertEquals(null, Validation.idProblem("😀".repeat(64)));
+        for (String bad : List.of("", "   ", "\u00A0\u2007", "a\u0000b", "a\nb", "a\u0085", "x\uD800", "\uDC00x", "x\uDBFF\uDBFF",
+                "x".repeat(Validation.MAX_ID_LENGTH + 1))) {
+            assertNotNull(Validation.idProblem(bad), bad);
+        }
+        assertEquals(Set.of("rating_id"), fields(Validation.rating(new Rating("r\uD800", "s", "p", 1, null))));
+    }
+
+    private static byte[] bytesWith(byte[] json, int at, byte[] inserted) {
+        byte[] out = new byte[json.length + inserted.length];
+        System.arraycopy(json, 0, out, 0, at);
+        System.arraycopy(inserted, 0, out, at, inserted.length);
+        System.arraycopy(json, at, out, at + inserted.length, json.length - at);
+        return out;
+    }
+
     @Test
     void pairIdIsDeterministicAndOrderSensitive() {
         var a = new Preference.Side(TOKENS, null, "u");
@@ -148,7 +196,17 @@ class ContractsTest {
     }
 
     private static void assertField(String field, String json, Class<?> type) {
-        InvalidEvent e = assertThrows(InvalidEvent.class, () -> Json.read(json.getBytes(StandardCharsets.UTF_8), type), json);
+        assertField(field, json.getBytes(StandardCharsets.UTF_8), type);
+    }
+
+    private static void assertField(String field, byte[] json, Class<?> type) {
+        InvalidEvent e = assertThrows(InvalidEvent.class, () -> Json.read(json, type), new String(json, StandardCharsets.UTF_8));
+        assertEquals(field, e.errors().get(0).field(), e.getMessage());
+    }
+
+    private static void assertField(String field, String json, com.fasterxml.jackson.core.type.TypeReference<?> type) {
+        InvalidEvent e = assertThrows(InvalidEvent.class,
+                () -> Json.read(json.getBytes(StandardCharsets.UTF_8), Json.MAPPER.constructType(type)), json);
         assertEquals(field, e.errors().get(0).field(), e.getMessage());
     }
 
