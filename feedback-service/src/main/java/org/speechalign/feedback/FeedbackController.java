@@ -113,8 +113,8 @@ final class FeedbackController {
             schema = @Schema(oneOf = {ApiSchemas.RatingBody.class, ApiSchemas.RatingArray.class})))
     @ApiResponse(responseCode = "202", description = "Every event acknowledged by Kafka.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Accepted.class)))
-    @ApiResponse(responseCode = "400", description = "Malformed JSON, wrong type, out of range, missing field, id over 128 characters, "
-            + "bad timestamp, empty array; `errors` names each field, e.g. `[3].score`.",
+    @ApiResponse(responseCode = "400", description = "Malformed JSON or not UTF-8, wrong type, out of range, missing, repeated or unknown "
+            + "field, id over 128 characters, bad timestamp, empty array; `errors` names each field, e.g. `[3].score`.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
             headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
@@ -126,7 +126,8 @@ final class FeedbackController {
             + "refused.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "413", description = "More than 1,000 events (FEEDBACK_MAX_BATCH_SIZE), or a body over "
-            + "MICRONAUT_SERVER_MAX_REQUEST_SIZE (1 MB): that one is refused by Micronaut itself, with its own JSON error body.",
+            + "MICRONAUT_SERVER_MAX_REQUEST_SIZE (1 MB): that one is refused by Micronaut itself, before the key is checked "
+            + "(same error body).",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "415", description = "Content-Type is not application/json.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
@@ -156,8 +157,8 @@ final class FeedbackController {
             schema = @Schema(oneOf = {ApiSchemas.ComparisonBody.class, ApiSchemas.ComparisonArray.class})))
     @ApiResponse(responseCode = "202", description = "Every event acknowledged by Kafka.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Accepted.class)))
-    @ApiResponse(responseCode = "400", description = "Malformed JSON, wrong type, out of range, missing field, id over 128 characters, "
-            + "bad timestamp, empty array; `errors` names each field, e.g. `[3].score`.",
+    @ApiResponse(responseCode = "400", description = "Malformed JSON or not UTF-8, wrong type, out of range, missing, repeated or unknown "
+            + "field, id over 128 characters, bad timestamp, empty array; `errors` names each field, e.g. `[3].score`.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
             headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
@@ -169,7 +170,8 @@ final class FeedbackController {
             + "refused.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "413", description = "More than 1,000 events (FEEDBACK_MAX_BATCH_SIZE), or a body over "
-            + "MICRONAUT_SERVER_MAX_REQUEST_SIZE (1 MB): that one is refused by Micronaut itself, with its own JSON error body.",
+            + "MICRONAUT_SERVER_MAX_REQUEST_SIZE (1 MB): that one is refused by Micronaut itself, before the key is checked "
+            + "(same error body).",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "415", description = "Content-Type is not application/json.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
@@ -194,7 +196,8 @@ final class FeedbackController {
     @SecurityRequirement(name = ApiSchemas.BEARER, scopes = "admin")
     @ApiResponse(responseCode = "200", description = "What was deleted.",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.Erased.class)))
-    @ApiResponse(responseCode = "400", description = "rater_id is blank or over 128 characters (field `rater_id`).",
+    @ApiResponse(responseCode = "400", description = "rater_id is blank, over 128 characters, or holds a control character or an unpaired "
+            + "surrogate (field `rater_id`).",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiSchemas.ErrorBody.class)))
     @ApiResponse(responseCode = "401", description = "Missing, malformed, unknown or revoked key.",
             headers = @io.swagger.v3.oas.annotations.headers.Header(name = HttpHeaders.WWW_AUTHENTICATE, description = "Bearer",
@@ -211,9 +214,11 @@ final class FeedbackController {
         return guarded(() -> {
             ApiKeys.ApiKey key = auth.require(authorization, ApiKeys.Role.ADMIN);
             List<FieldError> errors = new ArrayList<>();
-            if (raterId == null || raterId.isBlank() || raterId.length() > Validation.MAX_ID_LENGTH) {
-                errors.add(new FieldError("rater_id", "must be 1 to " + Validation.MAX_ID_LENGTH + " characters"));
-                throw new Refusal(HttpStatus.BAD_REQUEST, "invalid_request", "rater_id: invalid", errors);
+            String problem = Validation.idProblem(raterId);
+            if (problem != null) {
+                // the rules of the ids it erases (a NUL was a 503 from PostgreSQL, a control character an audited erasure)
+                errors.add(new FieldError("rater_id", problem));
+                throw new Refusal(HttpStatus.BAD_REQUEST, "invalid_request", "rater_id: " + problem, errors);
             }
             RaterErasure.Erased erased = erasure.erase(raterId, key.name());
             Map<String, Object> out = new LinkedHashMap<>();
@@ -295,7 +300,7 @@ final class FeedbackController {
 
     private <T> List<T> parse(String contentType, byte[] body, Class<T> type, JavaType listType,
                               Function<T, List<FieldError>> validate) throws Refusal {
-        if (contentType == null || !MediaType.of(contentType).getName().equalsIgnoreCase(MediaType.APPLICATION_JSON)) {
+        if (contentType == null || !isJson(contentType)) {
             throw new Refusal(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                     "Content-Type must be application/json, was " + (contentType == null ? "absent" : contentType), null);
         }
@@ -304,7 +309,7 @@ final class FeedbackController {
             List<T> events;
             boolean array = first >= 0 && body[first] == '[';
             if (array) {
-                events = Json.read(body, listType);
+                events = Json.readStrict(body, listType);
                 if (events.size() > settings.maxBatchSize()) {
                     throw new Refusal(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
                             "at most " + settings.maxBatchSize() + " events per request, got " + events.size(), null);
@@ -314,7 +319,7 @@ final class FeedbackController {
                 }
             } else {
                 events = new ArrayList<>();
-                events.add(Json.read(body, type));
+                events.add(Json.readStrict(body, Json.MAPPER.constructType(type)));
             }
             List<FieldError> errors = new ArrayList<>();
             for (int i = 0; i < events.size(); i++) {
@@ -337,11 +342,21 @@ final class FeedbackController {
         }
     }
 
+    /** Whether the Content-Type names application/json (parameters such as charset=utf-8 aside); unparsable is not. */
+    private static boolean isJson(String contentType) {
+        try {
+            return MediaType.of(contentType).getName().equalsIgnoreCase(MediaType.APPLICATION_JSON);
+        } catch (IllegalArgumentException e) {
+            return false; // "" or ";;;": was a 500 from Micronaut's parser
+        }
+    }
+
     private static int firstNonBlank(byte[] body) {
         if (body == null) {
             return -1;
         }
-        for (int i = 0; i < body.length; i++) {
+        int from = body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF ? 3 : 0; // UTF-8 BOM
+        for (int i = from; i < body.length; i++) {
             if (!Character.isWhitespace(body[i])) {
                 return i;
             }

@@ -395,4 +395,119 @@ class FeedbackServiceIntegrationTest {
             }
         }
     }
+
+    // ------------------------------------------------------------------ issue 5: tried as a new user would
+
+    HttpResponse<String> send(String method, String path, String key, String contentType, byte[] body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(90))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Bad inputs from trying the API by hand: each refused with its status, a JSON {error, message} naming the field, nothing written. */
+    @Test
+    @Order(6)
+    void badInputsANewUserTriedAreRefusedNamingTheFieldAndWriteNothing() throws Exception {
+        awaitSinkCaughtUp();
+        long offsets = endOffsets(Topics.RATINGS, Topics.COMPARISONS);
+        long claims = count("SELECT count(*) FROM ingest_claims");
+        long erasures = count("SELECT count(*) FROM rater_erasures");
+        String good = rating("nu-1", "syn-n", "rater-n", 3);
+        byte[] utf8 = good.getBytes(StandardCharsets.UTF_8);
+        // "nu-" + C0 AF: an overlong '/', which Jackson read as '/'
+        java.io.ByteArrayOutputStream overlongOut = new java.io.ByteArrayOutputStream();
+        overlongOut.writeBytes("{\"rating_id\":\"nu-".getBytes(StandardCharsets.UTF_8));
+        overlongOut.writeBytes(new byte[] {(byte) 0xC0, (byte) 0xAF});
+        overlongOut.writeBytes("\",\"synthesis_id\":\"s\",\"rater_id\":\"r\",\"score\":3}".getBytes(StandardCharsets.UTF_8));
+        byte[] overlong = overlongOut.toByteArray();
+        record Case(int status, String method, String path, String contentType, byte[] body, String field) {
+        }
+        List<Case> cases = List.of(
+                // a repeated field: ambiguous, was "the last one wins"
+                new Case(400, "POST", "/v1/ratings", "application/json", good.replace("\"score\":3", "\"score\":1,\"score\":5").getBytes(), "score"),
+                // an unknown field, e.g. a typo of created_at: was dropped silently
+                new Case(400, "POST", "/v1/ratings", "application/json", good.replace("}", ",\"created-at\":\"2026-03-01T10:00:00Z\"}").getBytes(), "created-at"),
+                new Case(400, "POST", "/v1/ratings", "application/json", ("[" + good + "," + rating("nu-2", "s", "r", 2).replace("}", ",\"x\":1}") + "]").getBytes(), "[1].x"),
+                // an unpaired surrogate: was stored as '?' and stopped the sink
+                new Case(400, "POST", "/v1/ratings", "application/json", good.replace("nu-1", "nu-\\ud800").getBytes(), "rating_id"),
+                new Case(400, "POST", "/v1/ratings", "application/json", good.replace("rater-n", "\u00a0").getBytes(StandardCharsets.UTF_8), "rater_id"),
+                // not UTF-8: an overlong sequence (was read as '/'), UTF-16 (was sniffed and accepted)
+                new Case(400, "POST", "/v1/ratings", "application/json", overlong, "(body)"),
+                new Case(400, "POST", "/v1/ratings", "application/json", good.getBytes(StandardCharsets.UTF_16LE), "(body)"),
+                // winner exactly a, b or tie (" a" was trimmed into a)
+                new Case(400, "POST", "/v1/comparisons", "application/json", comparison("nu-c", "a", "b", " a", "r").getBytes(), "winner"),
+                // an unparsable Content-Type: was a 500
+                new Case(415, "POST", "/v1/ratings", ";;;", utf8, null),
+                // erasing an id that cannot exist: a NUL was a 503 from PostgreSQL, a control character an audited erasure
+                new Case(400, "DELETE", "/v1/raters/a%00b", null, null, "rater_id"),
+                new Case(400, "DELETE", "/v1/raters/%01", null, null, "rater_id"),
+                // Micronaut's own refusals carry the API's {error, message} body too
+                new Case(405, "GET", "/v1/ratings", null, null, null),
+                new Case(405, "PUT", "/v1/ratings", "application/json", utf8, null),
+                new Case(404, "POST", "/v1/rating", "application/json", utf8, null));
+        for (Case c : cases) {
+            String key = c.method().equals("DELETE") ? adminKey : ingestKey;
+            HttpResponse<String> r = send(c.method(), c.path(), key, c.contentType(), c.body());
+            String shown = c.method() + " " + c.path() + " " + (c.body() == null ? "" : new String(c.body(), StandardCharsets.UTF_8));
+            assertEquals(c.status(), r.statusCode(), shown + " → " + r.body());
+            assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), shown + " → " + r.headers());
+            var body = org.speechalign.contracts.Json.MAPPER.readTree(r.body());
+            assertTrue(body.hasNonNull("error") && body.hasNonNull("message") && !body.has("_links"), shown + " → " + r.body());
+            if (c.field() != null) {
+                assertTrue(r.body().contains("\"field\":\"" + c.field() + "\""), shown + " → " + r.body());
+            }
+        }
+        assertEquals(offsets, endOffsets(Topics.RATINGS, Topics.COMPARISONS), "refused requests wrote nothing to Kafka");
+        assertEquals(claims, count("SELECT count(*) FROM ingest_claims"), "refused requests wrote no claim");
+        assertEquals(erasures, count("SELECT count(*) FROM rater_erasures"), "refused erasures audited nothing");
+        // ... and what is fine: a UTF-8 byte order mark before an array (it was read as a single object)
+        byte[] bom = ("\uFEFF[" + rating("nu-bom", "s", "rater-n", 4) + "]").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> ok = send("POST", "/v1/ratings", ingestKey, "application/json; charset=utf-8", bom);
+        assertEquals(202, ok.statusCode(), ok.body());
+    }
+
+    /** A record the sink's PostgreSQL would alter (an unpaired surrogate) once stopped it for good; now it is a dead letter. */
+    @Test
+    @Order(7)
+    void aRecordPostgresWouldAlterIsDeadLetteredAndTheSinkGoesOn() throws Exception {
+        awaitSinkCaughtUp();
+        long dlq = endOffsets(Topics.dlqOf(Topics.RATINGS));
+        try (KafkaProducer<String, byte[]> p = rawProducer()) {
+            p.send(new ProducerRecord<>(Topics.RATINGS, "s", rating("poison-\\ud800", "s", "rater-p", 3).getBytes(StandardCharsets.UTF_8))).get();
+            p.send(new ProducerRecord<>(Topics.RATINGS, "s", rating("after-poison", "s", "rater-p", 3).getBytes(StandardCharsets.UTF_8))).get();
+        }
+        await("the rating after it stored", () -> count("SELECT count(*) FROM ratings WHERE rating_id = 'after-poison'") == 1);
+        await("the poison dead-lettered", () -> endOffsets(Topics.dlqOf(Topics.RATINGS)) == dlq + 1);
+        assertEquals(0, count("SELECT count(*) FROM ratings WHERE rating_id LIKE 'poison-%'"));
+    }
+
+    /** A key made without --rate gets the service's default rate (it got 0: refused for good after 1,000 events). */
+    @Test
+    @Order(8)
+    void aKeyWithoutItsOwnRateIsLimitedByTheDefaultAndRecovers() throws Exception {
+        String plain = new ApiKeys(ds).create("it-plain", EnumSet.of(ApiKeys.Role.INGEST), null).secret();
+        HttpResponse<String> limited = null;
+        for (int round = 0; round < 40 && limited == null; round++) {
+            int r0 = round;
+            String batch = IntStream.range(0, 1000).mapToObj(i -> rating("plain-" + r0 + "-" + i, "s", "rater-q", 2))
+                    .collect(Collectors.joining(",", "[", "]"));
+            HttpResponse<String> r = postJson("/v1/ratings", plain, batch);
+            if (r.statusCode() == 429) {
+                limited = r;
+            } else {
+                assertEquals(202, r.statusCode(), r.body());
+            }
+        }
+        assertTrue(limited != null, "2,000 events/s per key is exceeded by arrays of 1,000 back to back");
+        assertTrue(limited.body().contains("rate of 2000 events/s"), limited.body());
+        assertEquals("1", limited.headers().firstValue("Retry-After").orElse(""), limited.headers().toString());
+        String one = rating("plain-after", "s", "rater-q", 2);
+        await("accepted again after Retry-After", () -> postJson("/v1/ratings", plain, one).statusCode() == 202);
+    }
 }
