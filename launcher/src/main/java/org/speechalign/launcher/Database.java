@@ -41,7 +41,9 @@ final class Database implements AutoCloseable {
         } else {
             java.nio.file.Path home = EmbeddedRuntime.defaultHome();
             try {
-                EmbeddedPostgres pg = EmbeddedPostgres.start(home, ServeCommand.DEFAULT_POSTGRES_PORT, Duration.ofSeconds(60));
+                // attaches to serve --embedded's server when it runs (whatever its --postgres-port); otherwise
+                // starts one for this command only, on any free port (15432 may be another program's)
+                EmbeddedPostgres pg = EmbeddedPostgres.start(home, 0, Duration.ofSeconds(60));
                 db = new Database(pg.dataSource(), "embedded PostgreSQL under " + home, pg);
             } catch (IOException e) {
                 throw new UserFacingException("no DATABASE_URL and the embedded PostgreSQL under " + home + " cannot start: " + e.getMessage());
