@@ -282,6 +282,9 @@ public final class Json {
         if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field") && at != null) {
             return new InvalidEvent(at, "appears more than once");
         }
+        if (e instanceof com.fasterxml.jackson.core.exc.InputCoercionException && at != null) {
+            return new InvalidEvent(at, "invalid value: " + e.getOriginalMessage()); // a number beyond int/long
+        }
         return new InvalidEvent("(body)", "malformed JSON" + (at == null ? "" : " at " + at) + ": " + e.getOriginalMessage());
     }
 

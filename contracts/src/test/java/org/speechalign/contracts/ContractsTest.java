@@ -95,6 +95,8 @@ class ContractsTest {
     @Test
     void ambiguousOrMangledInputIsRefusedWithItsField() throws Exception {
         String r = "{\"rating_id\":\"r\",\"synthesis_id\":\"s\",\"rater_id\":\"p\",\"score\":3}";
+        assertField("score", r.replace("3}", "9223372036854775808}"), Rating.class); // beyond long
+        assertField("[0].score", "[" + r.replace("3}", "2147483648}") + "]", new com.fasterxml.jackson.core.type.TypeReference<List<Rating>>() { });
         // a repeated field is ambiguous, not "the last one wins"
         assertField("score", r.replace("\"score\":3", "\"score\":1,\"score\":5"), Rating.class);
         assertField("[1].rating_id", "[" + r + "," + r.replace("\"synthesis_id\"", "\"rating_id\":\"x\",\"synthesis_id\"") + "]",
