@@ -52,9 +52,9 @@ final class KvCache implements AutoCloseable {
             if (data == null || length + t > data.getShape().get(3)) {
                 grow(kv, Math.max(INITIAL_CAPACITY, 2 * (length + t)));
             }
-            data.set(new NDIndex(":, :, :, {}:{}", length, length + t), kv);
+            data.set(steps(length, length + t), kv);
             length += t;
-            NDArray filled = data.get(new NDIndex(":, :, :, :{}", length));
+            NDArray filled = data.get(steps(0, length));
             filled.attach(kv.getManager()); // else it would belong to the cache's manager until the generation ends
             return filled;
         }
@@ -63,13 +63,18 @@ final class KvCache implements AutoCloseable {
             Shape s = kv.getShape();
             NDArray next = manager.zeros(new Shape(s.get(0), s.get(1), s.get(2), capacity, s.get(4)), kv.getDataType(), kv.getDevice());
             if (data != null) {
-                NDIndex filled = new NDIndex(":, :, :, :{}", length);
+                NDIndex filled = steps(0, length);
                 try (NDArray past = data.get(filled)) {
                     next.set(filled, past);
                 }
                 data.close();
             }
             data = next;
+        }
+
+        /** Steps {@code from..to-1} (built, not parsed from a string: this runs per step and layer). */
+        private static NDIndex steps(long from, long to) {
+            return new NDIndex().addAllDim(3).addSliceDim(from, to);
         }
     }
 }
