@@ -62,9 +62,6 @@ final class SelfAttention extends LmBlock {
         return proj.forward(ps, new NDList(y), training).singletonOrThrow();
     }
 
-    private static final NDIndex QUERIES = new NDIndex("0");
-    private static final NDIndex KEYS_AND_VALUES = new NDIndex("1:");
-
     /**
      * One decoding step, {@code x (b, 1, d)}: the same arithmetic as {@link #forward} with fewer
      * native calls (each costs microseconds; a step's matrices are tiny). With one position, the
@@ -80,8 +77,8 @@ final class SelfAttention extends LmBlock {
         long dh = dModel / heads;
         NDArray qkvHeads = qkv.forward(ps, new NDList(x), false).singletonOrThrow()
                 .reshape(b, 3, heads, 1, dh).transpose(1, 0, 2, 3, 4); // (3, b, heads, 1, dHead)
-        NDArray kv = cache.append(qkvHeads.get(KEYS_AND_VALUES)); // (2, b, heads, time, dHead)
-        NDArray scores = qkvHeads.get(QUERIES).matMul(kv.get(0).transpose(0, 1, 3, 2)).muli(1.0 / Math.sqrt(dh));
+        NDArray kv = cache.append(qkvHeads.get(new NDIndex().addSliceDim(1, 3))); // (2, b, heads, time, dHead)
+        NDArray scores = qkvHeads.get(0).matMul(kv.get(0).transpose(0, 1, 3, 2)).muli(1.0 / Math.sqrt(dh));
         NDArray y = scores.softmax(-1).matMul(kv.get(1)).reshape(b, 1, dModel);
         return proj.forward(ps, new NDList(y), false).singletonOrThrow();
     }
