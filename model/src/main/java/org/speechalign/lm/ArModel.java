@@ -137,7 +137,7 @@ public final class ArModel extends LmBlock {
         }
     }
 
-    /** Runs the decoder; with a cache, {@code x} holds only the new steps and mask may be null. */
+    /** Runs the decoder; with a cache, {@code x} holds only the new step (one position) and mask may be null. */
     NDArray decode(ParameterStore ps, NDArray x, NDArray mask, KvCache cache, boolean training) {
         for (int i = 0; i < decoder.size(); i++) {
             x = decoder.get(i).forward(ps, x, mask, cache == null ? null : cache.layer(i), training);
