@@ -58,8 +58,7 @@ final class Ops {
      * {@code sigma} (in levels): ordered fields (pitch, energy, LSP frequency) are rewarded for
      * being close, not only for being exact. {@code sigma <= 0} is the plain one-hot loss.
      * The weights are rows looked up in a constant table (no gradient flows into them): cheaper
-     * than computing the Gaussian per element, and exact, unlike gathering a window of levels,
-     * whose backward pass made training runs differ.
+     * than computing the Gaussian for every element, with the same result.
      */
     static NDArray orderedNll(NDArray logp, NDArray target, float sigma) {
         if (sigma <= 0) {
@@ -75,10 +74,14 @@ final class Ops {
 
     private static float[] gaussianRows(int k, float sigma) {
         float[] rows = new float[k * k];
+        double[] weight = new double[k];
         for (int t = 0; t < k; t++) {
             double norm = 0;
-            for (int l = 0; l < k; l++) norm += Math.exp(-(double) (l - t) * (l - t) / (2.0 * sigma * sigma));
-            for (int l = 0; l < k; l++) rows[t * k + l] = (float) (Math.exp(-(double) (l - t) * (l - t) / (2.0 * sigma * sigma)) / norm);
+            for (int l = 0; l < k; l++) {
+                weight[l] = Math.exp(-(double) (l - t) * (l - t) / (2.0 * sigma * sigma));
+                norm += weight[l];
+            }
+            for (int l = 0; l < k; l++) rows[t * k + l] = (float) (weight[l] / norm);
         }
         return rows;
     }
