@@ -22,10 +22,12 @@ import org.speechalign.dpo.ContinuedSft;
 import org.speechalign.dpo.Devices;
 import org.speechalign.dpo.DpoConfig;
 import org.speechalign.dpo.IntrinsicMeasures;
+import org.speechalign.dpo.Intelligibility;
 import org.speechalign.dpo.ModelEvaluator;
 import org.speechalign.dpo.PreferenceDataset;
 import org.speechalign.eval.Comparison;
 import org.speechalign.eval.GoldenEvaluation;
+import org.speechalign.eval.SpeechRecognizer;
 import org.speechalign.lm.CoarseLayout;
 import org.speechalign.lm.CodecLm;
 import org.speechalign.lm.LmConfig;
@@ -97,6 +99,11 @@ public final class AlignCommand implements Callable<Integer> {
     @Option(names = "--samples", defaultValue = "1", description = "rejected samples per training utterance (default: ${DEFAULT-VALUE})")
     int samples;
 
+    @Option(names = "--pairing", defaultValue = "golden", description = "golden: the golden tokens chosen over each sample (the paper's "
+            + "golden_vs_synthetic) | ranked: each utterance's samples rated by ear (NAR, codec, recogniser: word errors against the text), "
+            + "the best chosen over the worst (rating_ranked; needs --samples >= 2; ties make no pair) | both (default: ${DEFAULT-VALUE})")
+    String pairing;
+
     @Option(names = "--temperature", defaultValue = "1.0", description = "sampling temperature of the rejected side (default: ${DEFAULT-VALUE})")
     double temperature;
 
@@ -154,6 +161,13 @@ public final class AlignCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserFacingException("invalid DPO settings: " + e.getMessage(), e);
         }
+        PreferenceDataset.Options pairs;
+        try {
+            pairs = new PreferenceDataset.Options(samples, new SamplingConfig(temperature, topK, 1.0, maxFramesPerPhone), seed, 32,
+                    PreferenceDataset.Pairing.parse(pairing));
+        } catch (IllegalArgumentException e) {
+            throw new UserFacingException("invalid pair settings: " + e.getMessage(), e);
+        }
         Path dir = out != null ? out : ModelHome.runs().resolve("align");
         Files.createDirectories(dir);
         PrintStream err = System.err;
@@ -170,8 +184,8 @@ public final class AlignCommand implements Callable<Integer> {
         Path baseArchive = trainBase != null ? trainSmallBase(dir, all, trainBase, err) : ModelHome.resolve(base);
         List<Utterance> train = limit(all.stream().filter(u -> u.split() == Split.TRAIN).toList(), maxTrain);
         List<Utterance> test = limit(all.stream().filter(u -> u.split() == Split.TEST).toList(), maxTest);
-        SamplingConfig sampling = new SamplingConfig(temperature, topK, 1.0, maxFramesPerPhone);
-        var options = new AlignmentLoop.Options(iterations, dpo, new PreferenceDataset.Options(samples, sampling, seed, 32), !noSft, 32,
+        SamplingConfig sampling = pairs.sampling();
+        var options = new AlignmentLoop.Options(iterations, dpo, pairs, !noSft, 32,
                 ContinuedSft.Objective.parse(sftObjective));
         IntrinsicMeasures measures;
         try (CodecLm b = CodecLm.load(baseArchive)) {
@@ -180,12 +194,16 @@ public final class AlignCommand implements Callable<Integer> {
         AlignmentLoop.Report report;
         List<Comparison> paired = List.of();
         AudioMeasures audio = audioEval > 0 ? new AudioMeasures(new Codec2Codec(), all, audioEval, 60) : null;
+        SpeechRecognizer rater = pairs.pairing() == PreferenceDataset.Pairing.GOLDEN ? null : SpeechRecognizer.openDefault();
         try {
             ModelEvaluator evaluator = audio == null ? measures : measures.and(audio);
-            report = new AlignmentLoop(options, dir, Clock.systemUTC()).log(err).run(baseArchive, train, test, evaluator);
+            report = new AlignmentLoop(options, dir, Clock.systemUTC()).log(err)
+                    .scorer(rater == null ? null : new Intelligibility(new Codec2Codec(), rater))
+                    .run(baseArchive, train, test, evaluator);
             if (audio != null) paired = paired(report, audio);
         } finally {
             if (audio != null) audio.close();
+            if (rater != null) rater.close();
         }
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         // the comparisons in the field names of ./speechalign eval's JSON

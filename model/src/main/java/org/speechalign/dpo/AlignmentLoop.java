@@ -55,6 +55,8 @@ public final class AlignmentLoop {
             @JsonProperty("archive") String archive,
             @JsonProperty("pairs") int pairs,
             @JsonProperty("dropped_identical") int droppedIdentical,
+            @JsonProperty("dropped_tied") int droppedTied,
+            @JsonProperty("sample_wer") Double sampleWer,
             @JsonProperty("generation_seconds") double generationSeconds,
             @JsonProperty("reference_seconds") double referenceSeconds,
             @JsonProperty("train_seconds") double trainSeconds,
@@ -78,6 +80,7 @@ public final class AlignmentLoop {
             @JsonProperty("dpo_config") DpoConfig dpo,
             @JsonProperty("samples_per_utterance") int samplesPerUtterance,
             @JsonProperty("sampling_temperature") double samplingTemperature,
+            @JsonProperty("pairing") String pairing,
             @JsonProperty("base_eval") Map<String, Double> baseEval,
             @JsonProperty("iterations") List<Iteration> iterations,
             @JsonProperty("continued_sft") Sft continuedSft,
@@ -89,6 +92,7 @@ public final class AlignmentLoop {
     private final Path workDir;
     private final Clock clock;
     private PrintStream log = new PrintStream(PrintStream.nullOutputStream());
+    private SampleScorer scorer;
 
     public AlignmentLoop(Options options, Path workDir, Clock clock) {
         this.o = options;
@@ -98,6 +102,12 @@ public final class AlignmentLoop {
 
     public AlignmentLoop log(PrintStream out) {
         this.log = out;
+        return this;
+    }
+
+    /** The rater of ranked pairs (needed unless the pairing is {@link PreferenceDataset.Pairing#GOLDEN}). */
+    public AlignmentLoop scorer(SampleScorer scorer) {
+        this.scorer = scorer;
         return this;
     }
 
@@ -134,7 +144,7 @@ public final class AlignmentLoop {
             sft = continuedSft(baseArchive, baseSha, train, evaluator);
         }
         Report r = new Report(baseSha, train.size(), test.size(), o.dpo(), o.pairs().samplesPerUtterance(), o.pairs().sampling().temperature(),
-                baseEval, iterations, sft, (System.nanoTime() - t0) / 1e9);
+                o.pairs().pairing().name().toLowerCase(java.util.Locale.ROOT), baseEval, iterations, sft, (System.nanoTime() - t0) / 1e9);
         Files.write(workDir.resolve("report.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(r));
         return r;
     }
@@ -145,12 +155,14 @@ public final class AlignmentLoop {
         Files.createDirectories(dir);
         DpoConfig dpo = o.dpo().withSeed(o.dpo().seed() + k);
         PreferenceDataset.Options po = new PreferenceDataset.Options(o.pairs().samplesPerUtterance(), o.pairs().sampling(),
-                o.pairs().seed() + k, o.pairs().generationBatch());
+                o.pairs().seed() + k, o.pairs().generationBatch(), o.pairs().pairing());
         try (CodecLm policy = CodecLm.load(previous, previousSha)) {
             String start = policy.sha256();
-            PreferenceDataset.Result pairs = PreferenceDataset.build(policy, start, train, po, clock.instant());
+            PreferenceDataset.Result pairs = PreferenceDataset.build(policy, start, train, po, clock.instant(), scorer);
             writePairs(dir.resolve("pairs.jsonl"), pairs.pairs());
-            log.printf("align: iter%d: %d pairs from %s (%.1f s)%n", k, pairs.pairs().size(), start.substring(0, 12), pairs.seconds());
+            log.printf("align: iter%d: %d pairs from %s (%.1f s)%s%n", k, pairs.pairs().size(), start.substring(0, 12), pairs.seconds(),
+                    Double.isNaN(pairs.sampleErrorRate()) ? "" : String.format(java.util.Locale.ROOT, "; its samples' WER %.1f %%, %d utterances tied",
+                            100 * pairs.sampleErrorRate(), pairs.droppedTied()));
             PairSequences seqs = new PairSequences(policy.config(), pairs.pairs());
             ReferenceLogProbs ref;
             try (CodecLm reference = CodecLm.load(previous, previousSha)) {
@@ -173,7 +185,8 @@ public final class AlignmentLoop {
             Map<String, Double> eval = evaluator.evaluate("iter" + k, policy);
             log.printf("align: iter%d: %s -> %s%n", k, archive.getFileName(), eval);
             return new Iteration(k, start, ref.referenceSha256(), policy.sha256(), archive.toString(), pairs.pairs().size(),
-                    pairs.droppedIdentical(), pairs.seconds(), ref.seconds(), r.seconds(), r.tokens() / Math.max(1e-9, r.seconds()),
+                    pairs.droppedIdentical(), pairs.droppedTied(), Double.isNaN(pairs.sampleErrorRate()) ? null : pairs.sampleErrorRate(),
+                    pairs.seconds(), ref.seconds(), r.seconds(), r.tokens() / Math.max(1e-9, r.seconds()),
                     r.last(), eval);
         }
     }

@@ -43,6 +43,48 @@ class PreferenceDatasetTest {
     }
 
     @Test
+    void rankedPairsChooseTheRatersBestSampleOverItsWorstAndTiesMakeNoPair() {
+        List<Utterance> train = Fixtures.train(Fixtures.corpus(12, 3));
+        String tiedUtterance = train.get(0).utteranceId();
+        // a rater that prefers shorter samples, and hears no difference in the first utterance's
+        SampleScorer shorterIsBetter = (m, u, samples) -> samples.stream()
+                .mapToDouble(g -> u.utteranceId().equals(tiedUtterance) ? 1 : g.frames()).toArray();
+        var sampling = new SamplingConfig(1.0, 0, 1.0, 6);
+        try (CodecLm m = Fixtures.model(1)) {
+            var both = PreferenceDataset.build(m, "abc", train, new PreferenceDataset.Options(3, sampling, 7, 4,
+                    PreferenceDataset.Pairing.BOTH), T, shorterIsBetter);
+            List<PreferencePair> ranked = both.pairs().stream().filter(p -> p.source() == PreferencePair.Source.RATING_RANKED).toList();
+            List<PreferencePair> golden = both.pairs().stream().filter(p -> p.source() == PreferencePair.Source.GOLDEN_VS_SYNTHETIC).toList();
+            assertEquals(3 * train.size(), golden.size() + both.droppedIdentical(), "both: every sample also against golden");
+            assertTrue(both.droppedTied() >= 1, "the first utterance's samples tie");
+            assertEquals(train.size(), ranked.size() + both.droppedTied());
+            assertFalse(ranked.isEmpty());
+            assertFalse(Double.isNaN(both.sampleErrorRate()));
+            for (PreferencePair p : ranked) {
+                assertNotEquals(tiedUtterance, p.utteranceId());
+                assertNotNull(p.chosen().synthesisId());
+                assertNotNull(p.rejected().synthesisId());
+                // the utterance's samples are the rejected sides of its golden pairs: chosen is the shortest, rejected the longest
+                int[] lengths = golden.stream().filter(q -> q.utteranceId().equals(p.utteranceId()))
+                        .mapToInt(q -> q.rejected().coarse().length).sorted().toArray();
+                assertEquals(lengths[0], p.chosen().coarse().length);
+                assertEquals(lengths[lengths.length - 1], p.rejected().coarse().length);
+                assertTrue(p.chosen().coarse().length < p.rejected().coarse().length);
+                assertEquals(PreferencePair.pairIdOf(p.source(), p.chosen(), p.rejected()), p.pairId());
+            }
+            var rankedOnly = PreferenceDataset.build(m, "abc", train, new PreferenceDataset.Options(3, sampling, 7, 4,
+                    PreferenceDataset.Pairing.RANKED), T, shorterIsBetter);
+            assertEquals(ranked, rankedOnly.pairs(), "the same samples and ranking without the golden pairs");
+            assertTrue(Double.isNaN(PreferenceDataset.build(m, "abc", train, new PreferenceDataset.Options(3, sampling, 7, 4), T)
+                    .sampleErrorRate()), "nothing scored for golden pairs");
+            var noRater = new PreferenceDataset.Options(3, sampling, 7, 4, PreferenceDataset.Pairing.RANKED);
+            assertThrows(IllegalArgumentException.class, () -> PreferenceDataset.build(m, "abc", train, noRater, T));
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> new PreferenceDataset.Options(1, sampling, 7, 4, PreferenceDataset.Pairing.RANKED), "one sample cannot be ranked");
+    }
+
+    @Test
     void heldOutUtterancesNeverBecomeTrainingPairs() {
         List<Utterance> all = Fixtures.corpus(10, 3);
         Utterance test = all.stream().filter(u -> u.split() == Split.TEST).findFirst().orElseThrow();

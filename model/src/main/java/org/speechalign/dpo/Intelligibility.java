@@ -1,0 +1,62 @@
+package org.speechalign.dpo;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import org.speechalign.codec.Codec;
+import org.speechalign.corpus.Utterance;
+import org.speechalign.eval.SpeechRecognizer;
+import org.speechalign.eval.WordErrorRate;
+import org.speechalign.lm.CodecLm;
+import org.speechalign.lm.Examples;
+import org.speechalign.lm.Generated;
+import org.speechalign.lm.NarBatch;
+
+/**
+ * Rates self-play samples the way the evaluation does: the model's NAR completes each sample's
+ * coarse tokens, the codec decodes them and the recogniser transcribes the speech; the error is
+ * the number of word errors against the utterance's text. Only train-split utterances are rated
+ * this way ({@link PreferenceDataset#build} refuses test utterances), so the test split the WER
+ * is reported on is never optimised against.
+ */
+public final class Intelligibility implements SampleScorer {
+
+    private final Codec codec;
+    private final SpeechRecognizer asr;
+
+    public Intelligibility(Codec codec, SpeechRecognizer asr) {
+        this.codec = codec;
+        this.asr = asr;
+    }
+
+    @Override
+    public double[] errors(CodecLm model, Utterance u, List<Generated> samples) {
+        List<String> phones = Examples.symbols(u.phones());
+        List<NarBatch.Item> items = new ArrayList<>();
+        for (Generated g : samples) {
+            if (g.frames() > 0) items.add(Examples.nar(model.config(), u.speaker(), phones, g));
+        }
+        int[][][] fine = new int[0][][];
+        if (!items.isEmpty()) {
+            try (NDManager m = model.manager().newSubManager()) {
+                fine = model.nar().predict(new ParameterStore(m, false), NarBatch.of(m, model.config(), items));
+            }
+        }
+        double[] errors = new double[samples.size()];
+        int next = 0;
+        for (int i = 0; i < samples.size(); i++) {
+            Generated g = samples.get(i);
+            String heard = "";
+            if (g.frames() > 0) { // an empty sample says nothing: every reference word is an error
+                int[][] f = fine[next++];
+                int[][] tokens = new int[1 + f.length][];
+                tokens[0] = g.coarse();
+                System.arraycopy(f, 0, tokens, 1, f.length);
+                heard = asr.recognize(codec.decode(tokens), codec.sampleRate()).text();
+            }
+            errors[i] = WordErrorRate.score(u.text(), heard).errors();
+        }
+        return errors;
+    }
+}
