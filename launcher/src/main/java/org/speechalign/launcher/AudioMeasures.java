@@ -65,8 +65,10 @@ final class AudioMeasures implements ModelEvaluator, AutoCloseable {
         this.codec = codec;
         this.corpusVersion = corpus.get(0).corpusVersion();
         this.asr = SpeechRecognizer.openDefault();
-        // trains (once per corpus version, then cached) the speaker model the similarity uses
-        this.evaluator = new GoldenEvaluation(EvalHome.cacheDir(), codec, corpusVersion).evaluator(corpus, asr, 1);
+        // trains (once per corpus version, then cached) the speaker model the similarity uses; decodes and
+        // recognises utterances on every core, as ./speechalign eval does
+        this.evaluator = new GoldenEvaluation(EvalHome.cacheDir(), codec, corpusVersion)
+                .evaluator(corpus, asr, Runtime.getRuntime().availableProcessors());
         this.heldOut = DistributionGap.spread(corpus.stream().filter(u -> u.split() == Split.TEST).toList(), testUtterances);
         this.gapTrain = DistributionGap.spread(corpus.stream().filter(u -> u.split() == Split.TRAIN).toList(), gapTrainUtterances);
     }

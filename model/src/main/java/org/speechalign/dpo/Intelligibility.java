@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.speechalign.codec.Codec;
 import org.speechalign.corpus.Utterance;
 import org.speechalign.eval.SpeechRecognizer;
@@ -37,26 +38,29 @@ public final class Intelligibility implements SampleScorer {
         for (Generated g : samples) {
             if (g.frames() > 0) items.add(Examples.nar(model.config(), u.speaker(), phones, g));
         }
-        int[][][] fine = new int[0][][];
-        if (!items.isEmpty()) {
-            try (NDManager m = model.manager().newSubManager()) {
-                fine = model.nar().predict(new ParameterStore(m, false), NarBatch.of(m, model.config(), items));
-            }
-        }
+        int[][][] fine = items.isEmpty() ? new int[0][][] : completeFine(model, items);
+        int[] narIndex = new int[samples.size()];
+        for (int i = 0, next = 0; i < samples.size(); i++) narIndex[i] = samples.get(i).frames() > 0 ? next++ : -1;
         double[] errors = new double[samples.size()];
-        int next = 0;
-        for (int i = 0; i < samples.size(); i++) {
+        // decoding and recognition dominate and are independent per sample (codec2 and Vosk keep no shared state)
+        IntStream.range(0, samples.size()).parallel().forEach(i -> {
             Generated g = samples.get(i);
             String heard = "";
-            if (g.frames() > 0) { // an empty sample says nothing: every reference word is an error
-                int[][] f = fine[next++];
+            if (narIndex[i] >= 0) { // an empty sample says nothing: every reference word is an error
+                int[][] f = fine[narIndex[i]];
                 int[][] tokens = new int[1 + f.length][];
                 tokens[0] = g.coarse();
                 System.arraycopy(f, 0, tokens, 1, f.length);
                 heard = asr.recognize(codec.decode(tokens), codec.sampleRate()).text();
             }
             errors[i] = WordErrorRate.score(u.text(), heard).errors();
-        }
+        });
         return errors;
+    }
+
+    private static int[][][] completeFine(CodecLm model, List<NarBatch.Item> items) {
+        try (NDManager m = model.manager().newSubManager()) {
+            return model.nar().predict(new ParameterStore(m, false), NarBatch.of(m, model.config(), items));
+        }
     }
 }

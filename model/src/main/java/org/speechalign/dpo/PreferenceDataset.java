@@ -20,9 +20,9 @@ import org.speechalign.lm.SamplingConfig;
  * and speaker is rejected ({@code golden_vs_synthetic}). No human label is needed.
  *
  * <p>Beside the paper's pairs, {@link Pairing#RANKED} lets an automatic rater ({@link SampleScorer},
- * e.g. {@link Intelligibility}) rank each utterance's N samples and pairs the best over the worst
- * ({@code rating_ranked}, as pairs ranked by people's ratings are); samples it cannot tell apart make
- * no pair.
+ * e.g. {@link Intelligibility}) rank each utterance's N samples and pairs the best over every sample
+ * it rated worse ({@code rating_ranked}, as pairs ranked by people's ratings are); samples it rates
+ * alike make no pair.
  *
  * <p>Deterministic: request seeds and synthesis ids derive from (seed, utterance id, sample index)
  * and the model version, so rebuilding with the same model and seed yields the same pairs and ids.
@@ -62,7 +62,7 @@ public final class PreferenceDataset {
     public enum Pairing {
         /** SpeechAlign's: the golden tokens chosen over every sample ({@code golden_vs_synthetic}). */
         GOLDEN,
-        /** A {@link SampleScorer}'s: the utterance's best sample chosen over its worst ({@code rating_ranked}). */
+        /** A {@link SampleScorer}'s: the utterance's best sample chosen over each one rated worse ({@code rating_ranked}). */
         RANKED,
         /** Both of the above. */
         BOTH;
@@ -168,18 +168,18 @@ public final class PreferenceDataset {
             if (o.pairing() != Pairing.GOLDEN) {
                 double[] e = scorer.errors(model, u, own);
                 int best = 0;
-                int worst = 0;
                 for (int k = 1; k < n; k++) {
                     if (e[k] < e[best]) best = k;
-                    if (e[k] > e[worst]) worst = k;
                 }
                 for (double x : e) errors += x;
                 words += (long) n * Math.max(1, TextNormalizer.words(u.text()).size());
-                if (e[best] == e[worst]) {
-                    tied++;
-                } else {
-                    pairs.add(pair(PreferencePair.Source.RATING_RANKED, u, sides.get(best), sides.get(worst), modelVersion, createdAt));
+                int before = pairs.size();
+                for (int k = 0; k < n; k++) {
+                    if (e[k] > e[best]) {
+                        pairs.add(pair(PreferencePair.Source.RATING_RANKED, u, sides.get(best), sides.get(k), modelVersion, createdAt));
+                    }
                 }
+                if (pairs.size() == before) tied++;
             }
         }
         return new Result(List.copyOf(pairs), dropped, tied, words == 0 ? Double.NaN : errors / words, frames,

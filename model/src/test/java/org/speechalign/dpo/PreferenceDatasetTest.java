@@ -43,7 +43,7 @@ class PreferenceDatasetTest {
     }
 
     @Test
-    void rankedPairsChooseTheRatersBestSampleOverItsWorstAndTiesMakeNoPair() {
+    void rankedPairsChooseTheRatersBestSampleOverEachWorseOneAndTiesMakeNoPair() {
         List<Utterance> train = Fixtures.train(Fixtures.corpus(12, 3));
         String tiedUtterance = train.get(0).utteranceId();
         // a rater that prefers shorter samples, and hears no difference in the first utterance's
@@ -57,21 +57,26 @@ class PreferenceDatasetTest {
             List<PreferencePair> golden = both.pairs().stream().filter(p -> p.source() == PreferencePair.Source.GOLDEN_VS_SYNTHETIC).toList();
             assertEquals(3 * train.size(), golden.size() + both.droppedIdentical(), "both: every sample also against golden");
             assertTrue(both.droppedTied() >= 1, "the first utterance's samples tie");
-            assertEquals(train.size(), ranked.size() + both.droppedTied());
             assertFalse(ranked.isEmpty());
             assertFalse(Double.isNaN(both.sampleErrorRate()));
-            for (PreferencePair p : ranked) {
-                assertNotEquals(tiedUtterance, p.utteranceId());
-                assertNotNull(p.chosen().synthesisId());
-                assertNotNull(p.rejected().synthesisId());
-                // the utterance's samples are the rejected sides of its golden pairs: chosen is the shortest, rejected the longest
-                int[] lengths = golden.stream().filter(q -> q.utteranceId().equals(p.utteranceId()))
+            int pairedUtterances = 0;
+            for (Utterance u : train) {
+                // the utterance's samples are the rejected sides of its golden pairs: the shortest is chosen over each longer one
+                int[] lengths = golden.stream().filter(q -> q.utteranceId().equals(u.utteranceId()))
                         .mapToInt(q -> q.rejected().coarse().length).sorted().toArray();
-                assertEquals(lengths[0], p.chosen().coarse().length);
-                assertEquals(lengths[lengths.length - 1], p.rejected().coarse().length);
-                assertTrue(p.chosen().coarse().length < p.rejected().coarse().length);
-                assertEquals(PreferencePair.pairIdOf(p.source(), p.chosen(), p.rejected()), p.pairId());
+                List<PreferencePair> own = ranked.stream().filter(p -> p.utteranceId().equals(u.utteranceId())).toList();
+                long longer = u.utteranceId().equals(tiedUtterance) ? 0 : java.util.Arrays.stream(lengths).filter(l -> l > lengths[0]).count();
+                assertEquals(longer, own.size(), u.utteranceId());
+                if (!own.isEmpty()) pairedUtterances++;
+                for (PreferencePair p : own) {
+                    assertNotNull(p.chosen().synthesisId());
+                    assertNotNull(p.rejected().synthesisId());
+                    assertEquals(lengths[0], p.chosen().coarse().length);
+                    assertTrue(p.rejected().coarse().length > lengths[0]);
+                    assertEquals(PreferencePair.pairIdOf(p.source(), p.chosen(), p.rejected()), p.pairId());
+                }
             }
+            assertEquals(train.size(), pairedUtterances + both.droppedTied());
             var rankedOnly = PreferenceDataset.build(m, "abc", train, new PreferenceDataset.Options(3, sampling, 7, 4,
                     PreferenceDataset.Pairing.RANKED), T, shorterIsBetter);
             assertEquals(ranked, rankedOnly.pairs(), "the same samples and ranking without the golden pairs");
