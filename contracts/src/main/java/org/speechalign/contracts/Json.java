@@ -298,6 +298,25 @@ public final class Json {
                 parts.addFirst("[" + Math.max(0, c.getCurrentIndex()) + "]");
             }
         }
+        return joinPath(parts);
+    }
+
+    /** The JSON path of a mapping error: {@code score}, {@code [3].score}, {@code phones[0].frames}. */
+    static String pathOf(JsonMappingException e) {
+        List<String> parts = new java.util.ArrayList<>();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                parts.add(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                parts.add("[" + ref.getIndex() + "]");
+            }
+        }
+        String path = joinPath(parts);
+        return path == null ? "(body)" : path;
+    }
+
+    /** Field names joined by dots, array indexes ({@code [3]}) appended as they are; null when there are none. */
+    private static String joinPath(Iterable<String> parts) {
         StringBuilder path = new StringBuilder();
         for (String p : parts) {
             if (path.length() > 0 && !p.startsWith("[")) {
@@ -306,22 +325,6 @@ public final class Json {
             path.append(p);
         }
         return path.length() == 0 ? null : path.toString();
-    }
-
-    /** The JSON path of a mapping error: {@code score}, {@code [3].score}, {@code phones[0].frames}. */
-    static String pathOf(JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                if (path.length() > 0) {
-                    path.append('.');
-                }
-                path.append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.length() == 0 ? "(body)" : path.toString();
     }
 
     private static String expectation(MismatchedInputException e) {
