@@ -50,7 +50,13 @@ final class SelfAttention extends LmBlock {
         NDArray q = parts.get(0).reshape(b, t, heads, dh).transpose(0, 2, 1, 3);
         NDArray k = parts.get(1).reshape(b, t, heads, dh).transpose(0, 2, 1, 3);
         NDArray v = parts.get(2).reshape(b, t, heads, dh).transpose(0, 2, 1, 3);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).muli(1.0 / Math.sqrt(dh));
+        NDArray y = attend(q, k, v, mask, training).transpose(0, 2, 1, 3).reshape(b, t, dModel);
+        return proj.forward(ps, new NDList(y), training).singletonOrThrow();
+    }
+
+    /** Scaled dot-product attention of {@code q} over {@code k, v}, each {@code (b, heads, time, dHead)}. */
+    private NDArray attend(NDArray q, NDArray k, NDArray v, NDArray mask, boolean training) {
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).muli(1.0 / Math.sqrt(dModel / heads));
         if (mask != null) {
             scores = scores.add(mask);
         }
@@ -58,8 +64,7 @@ final class SelfAttention extends LmBlock {
         if (training && dropout > 0) {
             att = Dropout.dropout(att, dropout, true).singletonOrThrow();
         }
-        NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, dModel);
-        return proj.forward(ps, new NDList(y), training).singletonOrThrow();
+        return att.matMul(v);
     }
 
     /**
@@ -78,8 +83,7 @@ final class SelfAttention extends LmBlock {
         NDArray qkvHeads = qkv.forward(ps, new NDList(x), false).singletonOrThrow()
                 .reshape(b, 3, heads, 1, dh).transpose(1, 0, 2, 3, 4); // (3, b, heads, 1, dHead)
         NDArray kv = cache.append(qkvHeads.get(new NDIndex().addSliceDim(1, 3))); // (2, b, heads, time, dHead)
-        NDArray scores = qkvHeads.get(0).matMul(kv.get(0).transpose(0, 1, 3, 2)).muli(1.0 / Math.sqrt(dh));
-        NDArray y = scores.softmax(-1).matMul(kv.get(1)).reshape(b, 1, dModel);
+        NDArray y = attend(qkvHeads.get(0), kv.get(0), kv.get(1), null, false).reshape(b, 1, dModel);
         return proj.forward(ps, new NDList(y), false).singletonOrThrow();
     }
 }
