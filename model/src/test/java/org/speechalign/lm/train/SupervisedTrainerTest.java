@@ -68,19 +68,35 @@ class SupervisedTrainerTest {
         }
     }
 
+    /**
+     * Same seed and data, and a run resumed from its checkpoint, end with the same weights. Usually
+     * bit for bit (the same archive sha256); not always: under load PyTorch's CPU kernels now and then
+     * part in the 7th digit at the first step (README, Codec language model: reproducibility). So the
+     * weights are compared to 1e-4, far below what another seed or a resume that lost the optimiser's
+     * state changes (1e-3 and more after these steps at lr 3e-3), and the checksums are reported.
+     */
     @Test
-    void sameSeedSameChecksumAndResumeContinuesExactly() throws Exception {
+    void sameSeedSameWeightsAndResumeContinuesWhereItStopped() throws Exception {
         List<Utterance> train = data(6);
         TrainConfig tc = new TrainConfig(12, 2, 3e-3, 3, 0.1, 0.01, 1.0, 5, 4, true, true);
         LmConfig c = config().withDropout(0.1f);
-        String full1, full2, resumed;
+        float[] full1, full2, otherSeed, resumed;
+        String sha1, sha2;
         try (CodecLm a = new SupervisedTrainer(tc, dir.resolve("a")).quiet().train(CodecLm.create(c, 3), train).model()) {
-            full1 = sha(a);
+            full1 = weights(a);
+            sha1 = sha(a);
         }
         try (CodecLm b = new SupervisedTrainer(tc, dir.resolve("b")).quiet().train(CodecLm.create(c, 3), train).model()) {
-            full2 = sha(b);
+            full2 = weights(b);
+            sha2 = sha(b);
         }
-        assertEquals(full1, full2, "same seed and data give the same archive");
+        System.out.println("same seed, two runs: archives " + (sha1.equals(sha2) ? "identical" : "differ bitwise") + ", max |dw| "
+                + maxAbsDiff(full1, full2));
+        assertArrayEquals(full1, full2, 1e-4f, "same seed and data give the same weights");
+        try (CodecLm o = new SupervisedTrainer(tc, dir.resolve("o")).quiet().train(CodecLm.create(c, 4), train).model()) {
+            otherSeed = weights(o);
+        }
+        assertTrue(maxAbsDiff(full1, otherSeed) > 1e-3, "another seed gives other weights: the tolerance can tell them apart");
         // interrupted after 6 steps (a checkpoint at step 4 is on disk), then resumed to 12
         try (CodecLm part = new SupervisedTrainer(tc, dir.resolve("c")).quiet().stopAfter(6).train(CodecLm.create(c, 3), train).model()) {
             assertNotNull(part);
@@ -88,13 +104,30 @@ class SupervisedTrainerTest {
         var state = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("c/state.json").toFile());
         assertEquals(6, state.get("step").asInt());
         try (CodecLm r = new SupervisedTrainer(tc, dir.resolve("c")).quiet().train(CodecLm.create(c, 99), train).model()) {
-            resumed = sha(r);
+            resumed = weights(r);
         }
-        if (!full1.equals(resumed)) {
-            List<String> a = Files.readAllLines(dir.resolve("a/metrics.jsonl")), r = Files.readAllLines(dir.resolve("c/metrics.jsonl"));
-            for (int i = 0; i < a.size(); i++) System.out.println("DIFF " + a.get(i).replaceAll("\"seconds\":[0-9.]+,", "").equals(r.get(i).replaceAll("\"seconds\":[0-9.]+,", "")) + "\n A " + a.get(i) + "\n R " + r.get(i));
+        assertArrayEquals(full1, resumed, 1e-4f, "a resumed run ends where an uninterrupted one does");
+    }
+
+    /** Every parameter of the AR and NAR models, in order, as one array. */
+    private static float[] weights(CodecLm lm) {
+        List<float[]> parts = new java.util.ArrayList<>();
+        for (ai.djl.nn.Block block : List.<ai.djl.nn.Block>of(lm.ar(), lm.nar())) {
+            for (var p : block.getParameters()) parts.add(p.getValue().getArray().toFloatArray());
         }
-        assertEquals(full1, resumed, "a resumed run ends where an uninterrupted one does");
+        float[] all = new float[parts.stream().mapToInt(a -> a.length).sum()];
+        int at = 0;
+        for (float[] a : parts) {
+            System.arraycopy(a, 0, all, at, a.length);
+            at += a.length;
+        }
+        return all;
+    }
+
+    private static double maxAbsDiff(float[] a, float[] b) {
+        double max = 0;
+        for (int i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+        return max;
     }
 
     private static String sha(CodecLm lm) throws Exception {
