@@ -101,7 +101,7 @@ public final class AlignCommand implements Callable<Integer> {
 
     @Option(names = "--pairing", defaultValue = "golden", description = "golden: the golden tokens chosen over each sample (the paper's "
             + "golden_vs_synthetic) | ranked: each utterance's samples rated by ear (NAR, codec, recogniser: word errors against the text), "
-            + "the best chosen over the worst (rating_ranked; needs --samples >= 2; ties make no pair) | both (default: ${DEFAULT-VALUE})")
+            + "the best chosen over each one heard worse (rating_ranked; needs --samples >= 2; ties make no pair) | both (default: ${DEFAULT-VALUE})")
     String pairing;
 
     @Option(names = "--temperature", defaultValue = "1.0", description = "sampling temperature of the rejected side (default: ${DEFAULT-VALUE})")

@@ -85,7 +85,7 @@ final class BenchGenerateCommand implements Callable<Integer> {
         out.put("batch_size", batchSize);
         out.put("frames_per_second_of_audio", fps);
         try (lm; NDManager m = lm.manager().newSubManager()) {
-            lm.generator().generate(m, reqs.subList(0, 1), sampling, true);
+            lm.generator().generate(m, reqs.subList(0, 1), sampling, true); // loads the native kernels (the only warm-up with --warmup-passes 0)
             // a first pass runs while the JIT is still compiling (its threads share the 2 cores): about
             // twice as slow as the next; a service generates for hours, so the measured passes come after
             List<Map<String, Object>> warmup = new ArrayList<>();

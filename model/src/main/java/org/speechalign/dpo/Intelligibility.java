@@ -35,12 +35,13 @@ public final class Intelligibility implements SampleScorer {
     public double[] errors(CodecLm model, Utterance u, List<Generated> samples) {
         List<String> phones = Examples.symbols(u.phones());
         List<NarBatch.Item> items = new ArrayList<>();
-        for (Generated g : samples) {
+        int[] narIndex = new int[samples.size()]; // each sample's item in the NAR batch, -1 for an empty one
+        for (int i = 0; i < samples.size(); i++) {
+            Generated g = samples.get(i);
+            narIndex[i] = g.frames() > 0 ? items.size() : -1;
             if (g.frames() > 0) items.add(Examples.nar(model.config(), u.speaker(), phones, g));
         }
         int[][][] fine = items.isEmpty() ? new int[0][][] : completeFine(model, items);
-        int[] narIndex = new int[samples.size()];
-        for (int i = 0, next = 0; i < samples.size(); i++) narIndex[i] = samples.get(i).frames() > 0 ? next++ : -1;
         double[] errors = new double[samples.size()];
         // decoding and recognition dominate and are independent per sample (codec2 and Vosk keep no shared state)
         IntStream.range(0, samples.size()).parallel().forEach(i -> {
