@@ -30,7 +30,11 @@ public final class BenchPairingCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "1000", description = "ratings per second in the latency phase (default ${DEFAULT-VALUE})")
     int rate;
 
-    @Option(names = "--seconds", defaultValue = "20", description = "length of the latency phase in seconds; 0 skips it (default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup-seconds", defaultValue = "60", description = "seconds of ratings sent at the same rate before the measured ones and not measured,"
+            + " so the JIT compiler has compiled the rating path (default ${DEFAULT-VALUE})")
+    int warmupSeconds;
+
+    @Option(names = "--seconds", defaultValue = "30", description = "seconds of measured ratings in the latency phase; 0 skips the phase (default ${DEFAULT-VALUE})")
     int seconds;
 
     @Option(names = "--pairs", defaultValue = "20000", description = "pairs in the throughput phases; 0 skips them (default ${DEFAULT-VALUE})")
@@ -38,6 +42,10 @@ public final class BenchPairingCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (rate <= 0 || warmupSeconds < 0 || seconds < 0 || pairs < 0) {
+            throw new UserFacingException("--rate must be positive; --warmup-seconds, --seconds and --pairs 0 or more (got "
+                    + rate + ", " + warmupSeconds + ", " + seconds + ", " + pairs + ")");
+        }
         Path home = Files.createTempDirectory("speechalign-bench-pairing-");
         // Latency is measured to the commit of the pair row's transaction, which PostgreSQL records only
         // with track_commit_timestamp: set it, and restart the server (the runtime below) to apply it.
@@ -52,7 +60,7 @@ public final class BenchPairingCommand implements Callable<Integer> {
             }
             Map<String, Object> result = new PairingBench(new PairingBench.Options(rt.kafka().bootstrapServers(),
                     rt.postgres().jdbcUrl(), rt.postgres().user(), rt.postgres().password(), home.resolve("state"),
-                    rate, seconds, pairs)).run();
+                    rate, warmupSeconds, seconds, pairs)).run();
             if (json) {
                 System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result));
             } else {

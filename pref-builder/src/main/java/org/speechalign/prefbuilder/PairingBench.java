@@ -1,5 +1,6 @@
 package org.speechalign.prefbuilder;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -39,7 +40,8 @@ import org.speechalign.contracts.Synthesis;
  *   <li>latency: ratings at a steady rate, each completing a golden_vs_low_rated pair (minimum rater
  *       count 1 for this phase); latency = the commit time of the pair row's transaction (PostgreSQL
  *       clock, same host; {@code track_commit_timestamp}) minus the rating's send time, and beside it
- *       the row's {@code inserted_at} (the transaction's start) minus the send time;</li>
+ *       the row's {@code inserted_at} (the transaction's start) minus the send time; the first
+ *       {@code warmupSeconds} of ratings, sent at the same rate, are not measured;</li>
  *   <li>pipeline throughput: self-play syntheses sent as fast as possible → golden_vs_synthetic pairs
  *       in PostgreSQL, pairs/s from first send to last row;</li>
  *   <li>sink throughput: the same pair records pre-loaded on the preferences topic, drained by the
@@ -53,7 +55,7 @@ public final class PairingBench {
 
     /** Where to run and how much. */
     public record Options(String bootstrapServers, String adminJdbcUrl, String user, String password, Path stateDir,
-                          int ratePerSecond, int latencySeconds, int throughputPairs) {
+                          int ratePerSecond, int warmupSeconds, int latencySeconds, int throughputPairs) {
     }
 
     private final Options o;
@@ -81,12 +83,19 @@ public final class PairingBench {
         String name = "bench_latency_" + System.currentTimeMillis();
         String jdbc = database(name);
         int n = o.ratePerSecond() * o.latencySeconds();
+        // the first ratings of the steady phase run code paths the setup never ran (aggregate, join, pair,
+        // the sink's pair rows): they are sent at the same rate but not measured, so the figures describe
+        // a warm service
+        int warm = o.ratePerSecond() * o.warmupSeconds();
+        int total = warm + n;
         PrefTopics topics = new PrefTopics(name + ".");
         PairingPolicy policy = PairingPolicy.DEFAULTS.withMinRaters(1);
         BatchPolicy batching = new BatchPolicy(1_000_000_000, Duration.ofDays(365), Duration.ofSeconds(1));
         PrefBuilderConfig cfg = config(name, jdbc, topics, policy, batching);
         PrefBuilderApp.ensureTopics(cfg);
         Map<String, Long> sentAt = new HashMap<>(n * 2);
+        long sendStartMillis;
+        double measuredJitShare;
         long achievedNanos;
         Map<String, Object> where;
         try (Inputs producer = producer(1);
@@ -103,21 +112,24 @@ public final class PairingBench {
                 producer.send(new ProducerRecord<>(topics.golden(), gu.utteranceId(), Json.write(gu)));
             }
             Instant t0 = Instant.now().minusSeconds(60);
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < total; i++) {
                 GoldenUtterance gu = gs.get(i % goldens);
                 Synthesis s = new Synthesis("lat-p" + i, Synthesis.Origin.PRODUCT, gu.utteranceId(), gu.text(), gu.speaker(),
                         gu.phones(), tokens(i + 7), "bench-v1", new Synthesis.Sampling(1.0, null, null, (long) i), t0);
                 producer.send(new ProducerRecord<>(topics.synthesis(), s.synthesisId(), Json.write(s)));
             }
             producer.flush();
-            await(Duration.ofMinutes(5), () -> count(jdbc, "SELECT count(*) FROM syntheses") >= n
+            await(Duration.ofMinutes(5), () -> count(jdbc, "SELECT count(*) FROM syntheses") >= total
                     && caughtUpStreams(app));
             // the steady phase: one rating per synthesis, score 1 → one pair each
-            Map<String, Double> before = app.diagnostics();
+            Map<String, Double> before = null; // taken when the measured ratings start, like the two below
             long sinkRowsBefore = app.counters().sinkRows.get();
             long start = System.nanoTime();
+            long compileMsAtMeasuredStart = 0;
+            long measuredStartNanos = start;
             long interval = 1_000_000_000L / o.ratePerSecond();
-            for (int i = 0; i < n; i++) {
+            sendStartMillis = System.currentTimeMillis();
+            for (int i = 0; i < total; i++) {
                 long due = start + i * interval;
                 long wait;
                 while ((wait = due - System.nanoTime()) > 0) {
@@ -125,15 +137,26 @@ public final class PairingBench {
                     // next one); parking in 0.2 ms slices cost the 2-core machine as much CPU as pref-builder
                     LockSupport.parkNanos(wait);
                 }
+                if (i == warm) {
+                    before = app.diagnostics();
+                    compileMsAtMeasuredStart = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+                    measuredStartNanos = System.nanoTime();
+                    sendStartMillis = System.currentTimeMillis();
+                }
                 String sid = "lat-p" + i;
                 Rating r = new Rating("lat-r" + i, sid, "bench-rater", 1, Instant.now());
-                sentAt.put(pairIdLowRated(gs.get(i % goldens), sid), System.currentTimeMillis());
+                if (i >= warm) {
+                    sentAt.put(pairIdLowRated(gs.get(i % goldens), sid), System.currentTimeMillis());
+                }
                 producer.send(new ProducerRecord<>(topics.ratings(), sid, Json.write(r)));
             }
             achievedNanos = System.nanoTime() - start;
+            // the JIT compiler's share of the measured phase: on 2 cores its one C2 thread competes with the pipeline
+            measuredJitShare = (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - compileMsAtMeasuredStart)
+                    / ((System.nanoTime() - measuredStartNanos) / 1e6);
             producer.flush();
-            awaitRows(app, sinkRowsBefore + n, jdbc, "SELECT count(*) FROM preference_pairs", n, Duration.ofMinutes(5));
-            where = whereTimeWent(before, app.diagnostics(), (System.nanoTime() - start) / 1e9);
+            awaitRows(app, sinkRowsBefore + total, jdbc, "SELECT count(*) FROM preference_pairs", total, Duration.ofMinutes(5));
+            where = whereTimeWent(before, app.diagnostics(), (System.nanoTime() - measuredStartNanos) / 1e9);
         }
         // Two clocks per pair row: inserted_at is now() of the sink transaction, i.e. its START (the
         // measure of the earlier figures); pg_xact_commit_timestamp(xmin) is when the row became visible
@@ -141,6 +164,7 @@ public final class PairingBench {
         boolean commitTimes = commitTimestamps(jdbc);
         long[] lat = new long[n];
         long[] toStart = new long[n];
+        long[] worstPerSecond = new long[o.latencySeconds() + 1];
         int k = 0;
         try (Connection c = DriverManager.getConnection(jdbc, o.user(), o.password());
              Statement s = c.createStatement();
@@ -150,7 +174,9 @@ public final class PairingBench {
                 Long sent = sentAt.get(rs.getString(1));
                 if (sent != null) {
                     toStart[k] = rs.getTimestamp(2).getTime() - sent;
-                    lat[k++] = commitTimes ? rs.getTimestamp(3).getTime() - sent : 0;
+                    lat[k] = commitTimes ? rs.getTimestamp(3).getTime() - sent : toStart[k];
+                    int second = (int) Math.min(worstPerSecond.length - 1, Math.max(0, (sent - sendStartMillis) / 1000));
+                    worstPerSecond[second] = Math.max(worstPerSecond[second], lat[k++]);
                 }
             }
         }
@@ -160,7 +186,8 @@ public final class PairingBench {
         Arrays.sort(toStart);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("target_ratings_per_s", o.ratePerSecond());
-        m.put("achieved_ratings_per_s", round(n / (achievedNanos / 1e9)));
+        m.put("achieved_ratings_per_s", round(total / (achievedNanos / 1e9)));
+        m.put("warmup_ratings", warm);
         m.put("ratings", n);
         m.put("pairs_measured", k);
         m.put("p50_ms", commitTimes ? pct(lat, 0.50) : null);
@@ -169,10 +196,12 @@ public final class PairingBench {
         m.put("txn_start_p50_ms", pct(toStart, 0.50));
         m.put("txn_start_p99_ms", pct(toStart, 0.99));
         m.put("txn_start_max_ms", k == 0 ? null : toStart[k - 1]);
+        m.put("jit_compile_share", round2(measuredJitShare));
+        m.put("worst_ms_per_second", Arrays.stream(worstPerSecond).boxed().toList());
         m.put("where_time_went", where);
         m.put("measured_as", "p50/p99/max: commit time of the pair row's transaction (pg_xact_commit_timestamp(xmin); null when"
                 + " track_commit_timestamp is off) minus the rating's send time; txn_start_*: preference_pairs.inserted_at (now(), the START"
-                + " of the sink transaction, as in the figures before this measure) minus the send time");
+                + " of the sink transaction, as in the figures before this measure) minus the send time; worst_ms_per_second: the largest latency among the ratings sent in each second of the steady phase");
         dropDatabase(name);
         return m;
     }
