@@ -20,6 +20,7 @@ import com.sun.jna.Pointer;
  * Tokens map back to exactly the bits libcodec2 produced ({@link #toBits}/{@link #fromBits}).
  *
  * <p>Each call creates its own codec2 state, so one instance is safe to share across threads.
+ * Decoding is a function of the bits where {@link #seededPhases()} (see {@link Codec2Phases}).
  */
 public final class Codec2Codec implements Codec {
     public static final int SAMPLE_RATE = 8000;
@@ -31,6 +32,7 @@ public final class Codec2Codec implements Codec {
     private static final int[] CODEBOOK_SIZES = codebookSizes0();
 
     private final Codec2Library lib;
+    private final Codec2Phases phases;
 
     public Codec2Codec() {
         this(Codec2Library.load("codec2", "libcodec2.so.1.0"));
@@ -41,8 +43,18 @@ public final class Codec2Codec implements Codec {
         return new Codec2Codec(Codec2Library.load(names));
     }
 
-    private Codec2Codec(Codec2Library lib) {
-        this.lib = lib;
+    private Codec2Codec(Codec2Library.Loaded loaded) {
+        this.lib = loaded.functions();
+        this.phases = Codec2Phases.locate(loaded.library());
+    }
+
+    /**
+     * True when every decode starts libcodec2's phase generator from the same state, so the same bits
+     * always give the same samples (as codec2's own c2dec gives them); false on a libcodec2 build where
+     * the generator's state was not found, where unvoiced phases stay random.
+     */
+    public boolean seededPhases() {
+        return phases.seeded();
     }
 
     @Override
@@ -100,6 +112,10 @@ public final class Codec2Codec implements Codec {
     }
 
     public short[] decodeBits(byte[] stream) {
+        return phases.fromInitialState(() -> decodeFrames(stream));
+    }
+
+    private short[] decodeFrames(byte[] stream) {
         int frames = stream.length / BYTES_PER_FRAME;
         short[] out = new short[frames * SAMPLES_PER_FRAME];
         Pointer state = create();

@@ -2,6 +2,7 @@ package org.speechalign.codec;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import org.speechalign.MissingDependencyException;
 
@@ -21,15 +22,19 @@ interface Codec2Library extends Library {
 
     void codec2_decode(Pointer state, short[] speech, byte[] bits);
 
+    /** The bound functions and the library they come from (for {@link Codec2Phases}). */
+    record Loaded(Codec2Library functions, NativeLibrary library) {
+    }
+
     /**
      * Loads the library by name; without the -dev package only the versioned file exists, so
      * that is tried second.
      */
-    static Codec2Library load(String... names) {
+    static Loaded load(String... names) {
         UnsatisfiedLinkError last = null;
         for (String name : names) {
             try {
-                return Native.load(name, Codec2Library.class);
+                return new Loaded(Native.load(name, Codec2Library.class), NativeLibrary.getInstance(name));
             } catch (UnsatisfiedLinkError e) {
                 last = e;
             }
