@@ -75,7 +75,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
     int warmup = 40_000;
 
     @Option(names = "--warmup-max", description = "then more single-rating requests, 10,000 at a time, while the JIT compiler "
-            + "still spent over 10% of a round's time compiling (on a contended machine its one C2 thread falls behind), "
+            + "still spent over 10%% of a round's time compiling (on a contended machine its one C2 thread falls behind), "
             + "up to this many (default ${DEFAULT-VALUE}; 0: no such rounds)")
     int warmupMax = 200_000;
 

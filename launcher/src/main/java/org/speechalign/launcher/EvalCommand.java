@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 /** {@code ./speechalign eval}: WER, speaker similarity and MCD on held-out golden utterances. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Evaluates speech on held-out golden utterances, decoded through the codec:",
-            "WER (Vosk, 95 % bootstrap interval), speaker similarity and mel-cepstral distortion.",
+            "WER (Vosk, 95 %% bootstrap interval), speaker similarity and mel-cepstral distortion.",
             "Golden-side results are cached per corpus version under $SPEECHALIGN_HOME/cache/eval."})
 public final class EvalCommand implements Callable<Integer> {
 

@@ -102,7 +102,11 @@ public final class PreferenceDataset {
         return generate(model, modelVersion, golden, o, createdAt, scorer);
     }
 
-    /** Pairs from test-split utterances, for held-out evaluation only (e.g. preference accuracy). */
+    /**
+     * Pairs from test-split utterances, for held-out evaluation only (e.g. preference accuracy):
+     * always golden over each sample, whatever {@code o.pairing()} says, since ranking test samples
+     * would need the rater's hearing of held-out speech and preference accuracy asks about golden.
+     */
     public static Result heldOut(CodecLm model, String modelVersion, List<Utterance> test, Options o, Instant createdAt) {
         for (Utterance u : test) {
             if (u.split() != Split.TEST) throw new IllegalArgumentException("utterance " + u.utteranceId() + " is not in the test split");

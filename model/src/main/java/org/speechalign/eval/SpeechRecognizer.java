@@ -2,6 +2,8 @@ package org.speechalign.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -15,8 +17,14 @@ import org.vosk.Recognizer;
 
 /**
  * Offline speech recognition with Vosk's small English model. One {@link Model} is loaded and
- * reused; each call gets its own recogniser, so calls may run on several threads. Input PCM of
- * any rate is resampled to the model's 16 kHz first (codec speech is 8 kHz).
+ * reused; each call gets its own recogniser. Input PCM of any rate is resampled to the model's
+ * 16 kHz first (codec speech is 8 kHz).
+ *
+ * <p>Calls may come from several threads, but they recognise one at a time, each after seeding
+ * libc's rand(): Kaldi inside Vosk dithers every feature window (the model's default, dither 1)
+ * with noise seeded from that process-wide generator, so the same audio was heard differently
+ * depending on what was recognised before or alongside it (8 recognitions of one utterance on 2
+ * threads: up to 5 different transcripts; one after another, too). Seeded, they repeat exactly.
  */
 public final class SpeechRecognizer implements AutoCloseable {
 
@@ -29,6 +37,14 @@ public final class SpeechRecognizer implements AutoCloseable {
 
     /** What was recognised: the words joined by spaces, and each word with its timing. */
     public record Transcript(String text, List<Word> words) {}
+
+    private static final Object ONE_AT_A_TIME = new Object();
+    private static final LibC LIBC = Native.load("c", LibC.class);
+
+    /** Kaldi (inside Vosk) dithers every feature window with noise seeded from libc's process-wide rand(). */
+    private interface LibC extends Library {
+        void srand(int seed);
+    }
 
     private final Model model;
 
@@ -55,6 +71,16 @@ public final class SpeechRecognizer implements AutoCloseable {
     public Transcript recognize(short[] pcm, int sampleRate) {
         short[] audio = Resampler.resample(pcm, sampleRate, MODEL_RATE);
         List<Word> words = new ArrayList<>();
+        synchronized (ONE_AT_A_TIME) {
+            LIBC.srand(1); // every recognition draws the same dither for the same audio
+            recognizeInto(audio, words);
+        }
+        StringBuilder text = new StringBuilder();
+        for (Word w : words) text.append(text.length() == 0 ? "" : " ").append(w.word());
+        return new Transcript(text.toString(), List.copyOf(words));
+    }
+
+    private void recognizeInto(short[] audio, List<Word> words) {
         try (Recognizer rec = new Recognizer(model, MODEL_RATE)) {
             rec.setWords(true);
             int chunk = MODEL_RATE / 4;
@@ -68,9 +94,6 @@ public final class SpeechRecognizer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Vosk recogniser failed", e);
         }
-        StringBuilder text = new StringBuilder();
-        for (Word w : words) text.append(text.length() == 0 ? "" : " ").append(w.word());
-        return new Transcript(text.toString(), List.copyOf(words));
     }
 
     private static void collect(String json, List<Word> out) {

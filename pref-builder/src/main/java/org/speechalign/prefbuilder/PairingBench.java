@@ -201,7 +201,7 @@ public final class PairingBench {
         m.put("where_time_went", where);
         m.put("measured_as", "p50/p99/max: commit time of the pair row's transaction (pg_xact_commit_timestamp(xmin); null when"
                 + " track_commit_timestamp is off) minus the rating's send time; txn_start_*: preference_pairs.inserted_at (now(), the START"
-                + " of the sink transaction, as in the figures before this measure) minus the send time; worst_ms_per_second: the largest latency among the ratings sent in each second of the steady phase");
+                + " of the sink transaction, as in the figures before this measure) minus the send time; worst_ms_per_second: the largest latency (to the commit; to the transaction's start without commit times) among the ratings sent in each measured second");
         dropDatabase(name);
         return m;
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.speechalign.contracts.Json;
@@ -36,6 +37,12 @@ class PairingBenchSmokeTest {
         assertEquals((long) rate, ((Number) latency.get("warmup_ratings")).longValue(), "ratings sent to warm up, not measured");
         assertEquals(ratings, ((Number) latency.get("pairs_measured")).longValue(), "every rating completed a pair row");
         assertTrue(((Number) latency.get("txn_start_p50_ms")).doubleValue() <= ((Number) latency.get("txn_start_p99_ms")).doubleValue());
+        List<?> worst = (List<?>) latency.get("worst_ms_per_second");
+        assertEquals(seconds + 1, worst.size(), "one entry per measured second (and the last, partial one)");
+        Object max = latency.get("max_ms") != null ? latency.get("max_ms") : latency.get("txn_start_max_ms"); // without commit times
+        assertEquals(((Number) max).longValue(),
+                worst.stream().mapToLong(w -> ((Number) w).longValue()).max().orElseThrow(), "the worst second holds the max");
+        assertTrue(((Number) latency.get("jit_compile_share")).doubleValue() >= 0);
 
         Map<String, Object> throughput = (Map<String, Object>) r.get("throughput");
         assertEquals(pairs, ((Number) throughput.get("rows")).intValue());
