@@ -78,7 +78,7 @@ class Codec2CodecTest {
     void decodingIsAFunctionOfTheBits() {
         byte[] bits = CODEC.encodeBits(speech);
         short[] first = CODEC.decodeBits(bits);
-        CODEC.decodeBits(Arrays.copyOf(bits, bits.length / 2)); // moves the library's generator on
+        CODEC.decodeBits(Arrays.copyOf(bits, bits.length / 2)); // unseeded, this would move the library's generator on
         short[] again = CODEC.decodeBits(bits);
         assertArrayEquals(first, again, "same bits, same samples, whatever was decoded in between");
         short[][] parallel = java.util.stream.IntStream.range(0, 8).parallel()

@@ -122,12 +122,13 @@ public final class PairingBench {
             await(Duration.ofMinutes(5), () -> count(jdbc, "SELECT count(*) FROM syntheses") >= total
                     && caughtUpStreams(app));
             // the steady phase: one rating per synthesis, score 1 → one pair each
-            Map<String, Double> before = null; // taken when the measured ratings start, like the two below
             long sinkRowsBefore = app.counters().sinkRows.get();
             long start = System.nanoTime();
+            long interval = 1_000_000_000L / o.ratePerSecond();
+            // set again at the first measured rating (i == warm)
+            Map<String, Double> before = null;
             long compileMsAtMeasuredStart = 0;
             long measuredStartNanos = start;
-            long interval = 1_000_000_000L / o.ratePerSecond();
             sendStartMillis = System.currentTimeMillis();
             for (int i = 0; i < total; i++) {
                 long due = start + i * interval;
