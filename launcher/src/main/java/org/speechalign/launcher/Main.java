@@ -23,9 +23,12 @@ import picocli.CommandLine.Command;
         })
 public final class Main implements Runnable {
 
+    /** Columns of --help: the descriptions are broken into lines of up to ~115 characters by hand. */
+    static final int HELP_WIDTH = 120;
+
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        new CommandLine(this).setUsageHelpWidth(HELP_WIDTH).usage(System.out);
     }
 
     public static void main(String[] args) {
@@ -37,10 +40,14 @@ public final class Main implements Runnable {
         // in-process broker logs its first activation and shutdown at WARN.
         System.setProperty("org.slf4j.simpleLogger.log.org.flywaydb.core.internal.database.base.Database", "error");
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
-        int exit = new CommandLine(new Main())
-                .setExecutionExceptionHandler(Main::oneLineError)
-                .execute(args);
-        System.exit(exit);
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line as {@code ./speechalign} runs it. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main())
+                .setUsageHelpWidth(HELP_WIDTH)
+                .setExecutionExceptionHandler(Main::oneLineError);
     }
 
     /** Expected failures (bad input, missing packages) print one line, not a stack trace. */

@@ -26,7 +26,7 @@ class HelpTextTest {
         List<CommandLine> all = new ArrayList<>();
         List<String> empty = new ArrayList<>();
         try {
-            collect(new CommandLine(new Main()), all);
+            collect(Main.commandLine(), all);
             for (CommandLine c : all) {
                 if (c.getUsageMessage(CommandLine.Help.Ansi.OFF).isBlank()) empty.add(c.getCommandName());
             }
@@ -37,6 +37,25 @@ class HelpTextTest {
         String warnings = captured.toString(StandardCharsets.UTF_8);
         assertFalse(warnings.contains("Could not format"), warnings);
         assertEquals(List.of(), empty, "commands without help");
+    }
+
+    /**
+     * A description given as several lines was broken by hand; picocli wraps each line again at the
+     * help width, so each must fit it (at 80 columns a line of 100 came out as a long and a short one).
+     */
+    @Test
+    void everyDescriptionLineFitsTheHelpWidth() {
+        List<CommandLine> all = new ArrayList<>();
+        collect(Main.commandLine(), all);
+        List<String> tooLong = new ArrayList<>();
+        for (CommandLine c : all) {
+            assertEquals(Main.HELP_WIDTH, c.getUsageHelpWidth(), c.getCommandName());
+            String[] lines = c.getCommandSpec().usageMessage().description();
+            for (String line : lines) {
+                if (lines.length > 1 && line.length() > Main.HELP_WIDTH) tooLong.add(c.getCommandName() + ": " + line);
+            }
+        }
+        assertEquals(List.of(), tooLong);
     }
 
     private static void collect(CommandLine c, List<CommandLine> into) {
