@@ -2,8 +2,6 @@ package org.speechalign.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -20,11 +18,11 @@ import org.vosk.Recognizer;
  * reused; each call gets its own recogniser. Input PCM of any rate is resampled to the model's
  * 16 kHz first (codec speech is 8 kHz).
  *
- * <p>Calls may come from several threads, but they recognise one at a time, each after seeding
- * libc's rand(): Kaldi inside Vosk dithers every feature window (the model's default, dither 1)
- * with noise seeded from that process-wide generator, so the same audio was heard differently
- * depending on what was recognised before or alongside it (8 recognitions of one utterance on 2
- * threads: up to 5 different transcripts; one after another, too). Seeded, they repeat exactly.
+ * <p>Calls may come from several threads and run side by side. The model is unpacked with Kaldi's
+ * feature dither off ({@link VoskModels#NO_DITHER}): with it, every feature window got noise from
+ * libc's process-wide rand(), so the same audio was heard differently depending on what was
+ * recognised before or alongside it (8 recognitions of one utterance on 2 threads: up to 5
+ * different transcripts; one after another, too).
  */
 public final class SpeechRecognizer implements AutoCloseable {
 
@@ -37,14 +35,6 @@ public final class SpeechRecognizer implements AutoCloseable {
 
     /** What was recognised: the words joined by spaces, and each word with its timing. */
     public record Transcript(String text, List<Word> words) {}
-
-    private static final Object ONE_AT_A_TIME = new Object();
-    private static final LibC LIBC = Native.load("c", LibC.class);
-
-    /** Kaldi (inside Vosk) dithers every feature window with noise seeded from libc's process-wide rand(). */
-    private interface LibC extends Library {
-        void srand(int seed);
-    }
 
     private final Model model;
 
@@ -71,10 +61,7 @@ public final class SpeechRecognizer implements AutoCloseable {
     public Transcript recognize(short[] pcm, int sampleRate) {
         short[] audio = Resampler.resample(pcm, sampleRate, MODEL_RATE);
         List<Word> words = new ArrayList<>();
-        synchronized (ONE_AT_A_TIME) {
-            LIBC.srand(1); // every recognition draws the same dither for the same audio
-            recognizeInto(audio, words);
-        }
+        recognizeInto(audio, words);
         StringBuilder text = new StringBuilder();
         for (Word w : words) text.append(text.length() == 0 ? "" : " ").append(w.word());
         return new Transcript(text.toString(), List.copyOf(words));

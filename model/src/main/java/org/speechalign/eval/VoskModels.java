@@ -17,7 +17,7 @@ import java.util.zip.ZipFile;
 /**
  * Finds Vosk's small English model (the Maven artifact {@code com.alphacephei:vosk-model-en:0.3.45},
  * type aar, which holds it under {@code assets/model-en-us/}) and unpacks it once into a cache
- * folder. Nothing is downloaded: the aar comes from the Maven build's classpath, or from
+ * folder, with Kaldi's feature dither turned off ({@link #NO_DITHER}). Nothing is downloaded: the aar comes from the Maven build's classpath, or from
  * {@code -Dspeechalign.vosk.aar=FILE}, or from the local Maven repository.
  */
 public final class VoskModels {
@@ -26,11 +26,21 @@ public final class VoskModels {
     private static final String PREFIX = "assets/model-en-us/";
     private static final String AAR_NAME = "vosk-model-en-" + VERSION + ".aar";
 
+    /**
+     * Kaldi dithers every feature window by default (dither 1), with noise drawn from libc's
+     * process-wide rand(): the same audio was heard differently depending on what was recognised
+     * before or beside it. Without dither a recognition is a function of its audio alone, on any
+     * thread. Appended to the model's {@code conf/mfcc.conf} when unpacking.
+     */
+    static final String NO_DITHER = "--dither=0\n";
+    /** Names the unpacked folder's changes to the model as shipped, so an older unpacking is not reused. */
+    private static final String LAYOUT = "nodither";
+
     private VoskModels() {}
 
     /** The unpacked model folder under {@code cacheRoot}, unpacking it first if needed. */
     public static Path ensureUnpacked(Path cacheRoot) {
-        Path dir = cacheRoot.resolve("vosk-model-en-us-" + VERSION);
+        Path dir = cacheRoot.resolve("vosk-model-en-us-" + VERSION + "-" + LAYOUT);
         if (Files.isRegularFile(dir.resolve(".complete"))) return dir;
         Path aar = locateAar();
         try {
@@ -52,6 +62,9 @@ public final class VoskModels {
                 }
                 if (files == 0) throw new IOException(aar + " holds no " + PREFIX);
             }
+            Path features = tmp.resolve("conf/mfcc.conf");
+            String conf = Files.readString(features);
+            Files.writeString(features, conf + (conf.endsWith("\n") ? "" : "\n") + NO_DITHER);
             Files.writeString(tmp.resolve(".complete"), "unpacked from " + aar + "\n");
             try {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
