@@ -30,7 +30,8 @@ public final class GoldenEvaluation {
 
     /**
      * Bumped whenever a measure changes, so stale caches are not reused (3: codec2 decodes with seeded
-     * phases; 4: the recogniser's dither seeded; 5: the recogniser without dither, recognitions side by side).
+     * phases; 4: the recogniser's dither seeded; 5: the recogniser's dither drawn from a seeded generator
+     * of each recognition's own, recognitions side by side).
      */
     public static final int METHOD_VERSION = 5;
     /** Training utterances per speaker for the speaker model (the first ones by id). */

@@ -17,8 +17,9 @@ import java.util.zip.ZipFile;
 /**
  * Finds Vosk's small English model (the Maven artifact {@code com.alphacephei:vosk-model-en:0.3.45},
  * type aar, which holds it under {@code assets/model-en-us/}) and unpacks it once into a cache
- * folder, with Kaldi's feature dither turned off ({@link #NO_DITHER}). Nothing is downloaded: the aar comes from the Maven build's classpath, or from
- * {@code -Dspeechalign.vosk.aar=FILE}, or from the local Maven repository.
+ * folder, with Kaldi's own feature dither turned off ({@link #NO_DITHER}). Nothing is downloaded:
+ * the aar comes from the Maven build's classpath, or from {@code -Dspeechalign.vosk.aar=FILE}, or
+ * from the local Maven repository.
  */
 public final class VoskModels {
 
@@ -28,9 +29,9 @@ public final class VoskModels {
 
     /**
      * Kaldi dithers every feature window by default (dither 1), with noise drawn from libc's
-     * process-wide rand(): the same audio was heard differently depending on what was recognised
-     * before or beside it. Without dither a recognition is a function of its audio alone, on any
-     * thread. Appended to the model's {@code conf/mfcc.conf} when unpacking.
+     * process-wide rand(), which made a recognition depend on what ran before or beside it; off
+     * here, and {@link SpeechRecognizer} adds the same noise from a seeded generator of its own.
+     * Appended to the model's {@code conf/mfcc.conf} when unpacking.
      */
     static final String NO_DITHER = "--dither=0\n";
     /** Names the unpacked folder's changes to the model as shipped, so an older unpacking is not reused. */

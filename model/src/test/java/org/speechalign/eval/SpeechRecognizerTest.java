@@ -3,6 +3,7 @@ package org.speechalign.eval;
 import org.speechalign.audio.Resampler;
 import org.speechalign.audio.Wav;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,6 +50,17 @@ class SpeechRecognizerTest {
             last = w.end();
         }
         assertTrue(last <= at8k.length / 8000.0 + 0.05);
+    }
+
+    @Test
+    void theAudioIsDitheredAsKaldiWouldWithTheSameNoiseEveryTime() {
+        short[] silence = new short[16000];
+        float[] once = SpeechRecognizer.dithered(silence);
+        assertArrayEquals(once, SpeechRecognizer.dithered(silence));
+        double power = 0;
+        for (float x : once) power += x * x;
+        double sd = Math.sqrt(power / once.length);
+        assertEquals(SpeechRecognizer.DITHER, sd, 0.05, "noise standard deviation");
     }
 
     @Test
