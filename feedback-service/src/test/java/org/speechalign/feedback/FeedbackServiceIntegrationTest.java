@@ -28,7 +28,6 @@ import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -143,21 +142,7 @@ class FeedbackServiceIntegrationTest {
 
     /** Waits until the sink has committed every record of the feedback topics. */
     void awaitSinkCaughtUp() throws Exception {
-        await("sink caught up", () -> {
-            try (Admin admin = rt.kafka().admin()) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin
-                        .listConsumerGroupOffsets("feedback-service-sink").partitionsToOffsetAndMetadata().get();
-                Map<TopicPartition, OffsetSpec> q = new HashMap<>();
-                for (String t : List.of(Topics.RATINGS, Topics.COMPARISONS)) {
-                    for (int p = 0; p < Topics.DEFAULT_PARTITIONS; p++) {
-                        q.put(new TopicPartition(t, p), OffsetSpec.latest());
-                    }
-                }
-                var ends = admin.listOffsets(q).all().get();
-                return ends.entrySet().stream().allMatch(e -> e.getValue().offset() == 0
-                        || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue().offset()));
-            }
-        });
+        await("sink caught up", () -> rt.kafka().committedEverything("feedback-service-sink", List.of(Topics.RATINGS, Topics.COMPARISONS)));
     }
 
     interface Check {

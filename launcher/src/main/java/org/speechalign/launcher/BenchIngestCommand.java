@@ -1,5 +1,7 @@
 package org.speechalign.launcher;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,16 +42,19 @@ import org.speechalign.contracts.Topics;
 import org.speechalign.contracts.auth.ApiKeys;
 import org.speechalign.embedded.EmbeddedPostgres;
 import org.speechalign.embedded.EmbeddedRuntime;
+import org.speechalign.embedded.EmbeddedKafka;
 import org.speechalign.feedback.FeedbackService;
+import org.speechalign.feedback.FeedbackSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code speechalign bench ingest}: ratings/s through HTTP next to a raw Kafka producer, one run. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = {"Ratings/s through the feedback-service's HTTP API, single and batched, next to a raw",
-                "Kafka producer (acks=all, idempotent, lz4) sending the same records, interleaved over --runs runs",
-                "(medians reported) on a fresh embedded broker and PostgreSQL (the service's sink runs meanwhile,",
-                "as in production)."})
+        description = "Ratings/s through the feedback-service's HTTP API, single and batched, next to a raw "
+                + "Kafka producer (acks=all, idempotent, lz4) sending the same records, interleaved over --runs runs "
+                + "(medians reported) on a fresh embedded broker and PostgreSQL. The service's sink runs meanwhile, as "
+                + "in production; each path starts once the sink has stored everything before it, and its CPU is counted "
+                + "until the sink has stored its own ratings.")
 public final class BenchIngestCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
@@ -98,10 +104,13 @@ public final class BenchIngestCommand implements Callable<Integer> {
                 String key = new ApiKeys(rt.postgres().dataSource())
                         .create("bench", EnumSet.of(ApiKeys.Role.INGEST), Integer.MAX_VALUE).secret();
                 String url = FeedbackService.url(ctx);
+                FeedbackSettings settings = ctx.getBean(FeedbackSettings.class);
+                Sink sink = new Sink(rt.kafka(), settings.sinkGroupId());
                 double loadAtStart = loadAverage();
                 log("warm-up (JIT, connections) ...");
                 raw(rt.kafka().bootstrapServers(), 20_000, "warm-r");
                 http(url, key, 100_000, batch, "warm-b");
+                sink.awaitStored();
                 http(url, key, warmup, 1, "warm-s");
                 int settling = 0;
                 while (settling < warmupMax) {
@@ -115,14 +124,17 @@ public final class BenchIngestCommand implements Callable<Integer> {
                         break;
                     }
                 }
-                Phase raw = new Phase(ratings);
-                Phase batched = new Phase(ratings);
-                Phase singles = new Phase(single);
+                sink.awaitStored(); // the warm-ups' rows, so that the first measurement does not pay for them
+                DistributionSummary groups = ctx.getBean(MeterRegistry.class) // registered by the first request
+                        .get("feedback.claim.group.requests").tag("kind", "rating").summary();
+                Phase raw = new Phase(ratings, sink, groups);
+                Phase batched = new Phase(ratings, sink, groups);
+                Phase singles = new Phase(single, sink, groups);
                 for (int run = 1; run <= runs; run++) {
                     String r = "run " + run + "/" + runs + ": ";
                     String suffix = Integer.toString(run);
                     log(r + "raw Kafka producer, " + ratings + " ratings ...");
-                    raw.measure(() -> raw(rt.kafka().bootstrapServers(), ratings, "raw" + suffix));
+                    raw.measure(() -> new Sent(raw(rt.kafka().bootstrapServers(), ratings, "raw" + suffix), new long[0]));
                     log(r + "HTTP batched (" + batch + " per request, " + concurrency + " clients), " + ratings + " ratings ...");
                     batched.measure(() -> http(url, key, ratings, batch, "batch" + suffix));
                     log(r + "HTTP single (" + concurrency + " clients), " + single + " ratings ...");
@@ -144,11 +156,25 @@ public final class BenchIngestCommand implements Callable<Integer> {
                 out.put("http_single_runs", singles.rates.stream().map(Math::round).toList());
                 out.put("jvm_cpu_us_per_rating", perPath(raw.jvmCpu, batched.jvmCpu, singles.jvmCpu));
                 out.put("jvm_cpu_note", "CPU time of this one JVM (HTTP clients, feedback-service, broker, sink, JIT compiler) "
-                        + "per rating while each path ran, median");
+                        + "per rating from the start of a path until the sink had stored its ratings, median");
                 out.put("postgres_cpu_us_per_rating", perPath(raw.postgresCpu, batched.postgresCpu, singles.postgresCpu));
                 out.put("postgres_cpu_note", "CPU time of the embedded PostgreSQL's processes (claims, the sink's upserts) per "
-                        + "rating while each path ran, median; with the JVM's, what the path costs the machine");
+                        + "rating over the same span, median; with the JVM's, what the path costs the machine");
                 out.put("jit_compile_ms", perPath(raw.jitMillis, batched.jitMillis, singles.jitMillis));
+                out.put("stored_ratings_per_s", perPath(raw.storedRates, batched.storedRates, singles.storedRates));
+                out.put("stored_note", "ratings/s until the sink had stored the path's every rating in PostgreSQL (from the "
+                        + "start of sending to the sink's offset commit), median; each path starts with nothing left to store");
+                Map<String, Object> groupMeans = new LinkedHashMap<>();
+                groupMeans.put("http_batched", Math.round(median(batched.groupMeans) * 10) / 10.0);
+                groupMeans.put("http_single", Math.round(median(singles.groupMeans) * 10) / 10.0);
+                out.put("claim_group_requests_mean", groupMeans);
+                out.put("claim_group_note", "requests whose ids one PostgreSQL statement claimed together, mean, median over runs");
+                Map<String, Object> latency = new LinkedHashMap<>();
+                latency.put("http_batched", Map.of("p50", median(batched.p50Millis), "p99", median(batched.p99Millis)));
+                latency.put("http_single", Map.of("p50", median(singles.p50Millis), "p99", median(singles.p99Millis)));
+                out.put("request_latency_ms", latency);
+                out.put("request_latency_note", "time from sending a request to reading its answer, per client, percentiles of "
+                        + "a run, median over runs; the clients send one request at a time, so rate ≈ clients / latency");
                 out.put("load_average_at_start", loadAtStart);
                 out.put("load_average_at_end", loadAverage());
                 out.put("warmup_single_requests", warmup + settling);
@@ -156,6 +182,8 @@ public final class BenchIngestCommand implements Callable<Integer> {
                 out.put("single_ratings", single);
                 out.put("batch_size", batch);
                 out.put("http_clients", concurrency);
+                out.put("claim_workers", settings.claimWorkers());
+                out.put("claim_linger_ms", settings.claimLinger().toNanos() / 1e6);
                 out.put("cores", Runtime.getRuntime().availableProcessors());
                 out.put("kafka", "1 embedded broker, " + Topics.DEFAULT_PARTITIONS + " partitions, acks=all, idempotent, lz4");
             } finally {
@@ -205,26 +233,65 @@ public final class BenchIngestCommand implements Callable<Integer> {
         return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
-    /** One path's measurements over the runs: rate, and per rating the CPU of this JVM and of PostgreSQL, and JIT time. */
+    /** The service's sink, seen from outside: whether it has stored everything sent so far. */
+    record Sink(EmbeddedKafka kafka, String groupId) {
+        static final Duration TIMEOUT = Duration.ofMinutes(10);
+
+        /** Polls the sink's committed offsets (it commits after the database commit) until they reach the topics' ends. */
+        void awaitStored() throws Exception {
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (!kafka.committedEverything(groupId, List.of(Topics.RATINGS))) {
+                if (System.nanoTime() > deadline) {
+                    throw new UserFacingException("the feedback-service's sink did not store the ratings sent within " + TIMEOUT);
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /**
+     * One path's measurements over the runs: the acknowledged rate, the rate until stored, and per
+     * rating the CPU of this JVM and of PostgreSQL until stored, the JIT's time and the mean claim group.
+     */
     static final class Phase {
         final int ratings;
+        final Sink sink;
+        final DistributionSummary groups;
         final List<Double> rates = new ArrayList<>();
+        final List<Double> storedRates = new ArrayList<>();
         final List<Double> jvmCpu = new ArrayList<>();
         final List<Double> postgresCpu = new ArrayList<>();
         final List<Double> jitMillis = new ArrayList<>();
+        final List<Double> groupMeans = new ArrayList<>();
+        final List<Double> p50Millis = new ArrayList<>();
+        final List<Double> p99Millis = new ArrayList<>();
 
-        Phase(int ratings) {
+        Phase(int ratings, Sink sink, DistributionSummary groups) {
             this.ratings = ratings;
+            this.sink = sink;
+            this.groups = groups;
         }
 
-        void measure(Callable<Double> run) throws Exception {
+        void measure(Callable<Sent> run) throws Exception {
             long cpu = cpuNanos();
             long pg = postgresCpuNanos();
             long jit = jitMillis();
-            rates.add(run.call());
+            long groupCount = groups.count();
+            double groupTotal = groups.totalAmount();
+            long start = System.nanoTime();
+            Sent sent = run.call();
+            rates.add(sent.ratesPerSecond());
+            if (sent.requestNanos().length > 0) {
+                p50Millis.add(sent.percentileMillis(0.50));
+                p99Millis.add(sent.percentileMillis(0.99));
+            }
+            sink.awaitStored();
+            storedRates.add(ratings / ((System.nanoTime() - start) / 1e9));
             jvmCpu.add((cpuNanos() - cpu) / 1e3 / ratings);
             postgresCpu.add((postgresCpuNanos() - pg) / 1e3 / ratings);
             jitMillis.add((double) (jitMillis() - jit));
+            long claimed = groups.count() - groupCount;
+            groupMeans.add(claimed == 0 ? 0 : (groups.totalAmount() - groupTotal) / claimed);
         }
     }
 
@@ -298,12 +365,21 @@ public final class BenchIngestCommand implements Callable<Integer> {
         }
     }
 
-    double http(String url, String key, int n, int perRequest, String prefix) throws Exception {
+    /** What a path's run achieved: ratings acknowledged per second, and each request's time (sorted; none for raw). */
+    record Sent(double ratesPerSecond, long[] requestNanos) {
+        double percentileMillis(double q) {
+            int i = (int) Math.min(requestNanos.length - 1, Math.ceil(q * requestNanos.length) - 1);
+            return Math.round(requestNanos[Math.max(0, i)] / 1e4) / 100.0;
+        }
+    }
+
+    Sent http(String url, String key, int n, int perRequest, String prefix) throws Exception {
         HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI target = URI.create(url + "/v1/ratings");
         int requests = (n + perRequest - 1) / perRequest;
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
+        long[] requestNanos = new long[requests];
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         long start = System.nanoTime();
         try {
@@ -314,7 +390,11 @@ public final class BenchIngestCommand implements Callable<Integer> {
                         int r;
                         while ((r = next.getAndIncrement()) < requests) {
                             try {
-                                if (poster.post(body(prefix, n, perRequest, r)) != 202) {
+                                String body = body(prefix, n, perRequest, r);
+                                long sent = System.nanoTime();
+                                int status = poster.post(body);
+                                requestNanos[r] = System.nanoTime() - sent;
+                                if (status != 202) {
                                     failed.incrementAndGet();
                                 }
                             } catch (IOException e) {
@@ -335,7 +415,8 @@ public final class BenchIngestCommand implements Callable<Integer> {
         if (failed.get() > 0) {
             throw new UserFacingException(failed.get() + " of " + requests + " benchmark requests were not accepted");
         }
-        return n / seconds;
+        Arrays.sort(requestNanos);
+        return new Sent(n / seconds, requestNanos);
     }
 
     static Poster jdkPoster(HttpClient client, URI target, String key) {
