@@ -99,8 +99,8 @@ final class FeedbackBeans {
     @Singleton
     @Bean(preDestroy = "close")
     FeedbackIngest ingest(DataSource dataSource, Producer<String, byte[]> producer, FeedbackSettings settings, MeterRegistry meters) {
-        return new FeedbackIngest(new ClaimStore(dataSource), producer, settings.ackTimeout(), settings.claimWorkers(), settings.claimGroupEvents(),
-                settings.claimLinger(), meters);
+        return new FeedbackIngest(new ClaimStore(dataSource), producer, settings.ackTimeout(), settings.claimSingleWorkers(),
+                settings.claimWorkers(), settings.claimGroupEvents(), settings.claimLinger(), meters);
     }
 
     @Singleton

@@ -44,16 +44,17 @@ final class FeedbackIngest implements AutoCloseable {
     private final IngestBatcher comparisons;
 
     /**
-     * @param workers        groups claimed side by side, per kind
+     * @param singleWorkers  groups of one-event requests claimed side by side, per kind (0: they queue with arrays)
+     * @param workers        groups of arrays claimed side by side, per kind
      * @param maxGroupEvents most events claimed in one transaction (a larger request is claimed alone)
      * @param linger         how long a group waits for more requests once it has one (0: take what is queued)
      */
-    FeedbackIngest(ClaimStore claims, Producer<String, byte[]> producer, Duration ackTimeout, int workers,
+    FeedbackIngest(ClaimStore claims, Producer<String, byte[]> producer, Duration ackTimeout, int singleWorkers, int workers,
                    int maxGroupEvents, Duration linger, MeterRegistry meters) {
-        this.ratings = new IngestBatcher(claims, ClaimStore.Kind.RATING, producer, workers, maxGroupEvents, linger,
-                ackTimeout, meters);
-        this.comparisons = new IngestBatcher(claims, ClaimStore.Kind.COMPARISON, producer, workers, maxGroupEvents, linger,
-                ackTimeout, meters);
+        this.ratings = new IngestBatcher(claims, ClaimStore.Kind.RATING, producer, singleWorkers, workers, maxGroupEvents,
+                linger, ackTimeout, meters);
+        this.comparisons = new IngestBatcher(claims, ClaimStore.Kind.COMPARISON, producer, singleWorkers, workers,
+                maxGroupEvents, linger, ackTimeout, meters);
     }
 
     CompletableFuture<Result> ratings(List<Rating> events) {

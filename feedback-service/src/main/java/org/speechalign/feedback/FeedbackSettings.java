@@ -13,7 +13,10 @@ import java.time.Duration;
  * @param ackTimeout             how long a request waits for Kafka's acknowledgement before 503 (default 30s)
  * @param sinkEnabled            run the Kafka → PostgreSQL sink in this service (default true)
  * @param sinkGroupId            consumer group of the sink (default feedback-service-sink)
- * @param claimWorkers           claim groups in flight side by side, per kind (default 4)
+ * @param claimWorkers           claim groups of arrays in flight side by side, per kind (default 4)
+ * @param claimSingleWorkers     claim groups of one-event requests in flight side by side, per kind (default 1: while
+ *                               one is claimed the next ones queue up into one larger group; 0: they share the
+ *                               arrays' workers)
  * @param claimGroupEvents       most events whose ids one PostgreSQL transaction claims for concurrent requests (default 1000)
  * @param claimLinger            how long a claim group waits for more requests (default 0: it takes what queued up
  *                               while the previous group was claimed)
@@ -27,6 +30,7 @@ public record FeedbackSettings(
         @Bindable(defaultValue = "true") boolean sinkEnabled,
         @Bindable(defaultValue = "feedback-service-sink") String sinkGroupId,
         @Bindable(defaultValue = "4") int claimWorkers,
+        @Bindable(defaultValue = "1") int claimSingleWorkers,
         @Bindable(defaultValue = "1000") int claimGroupEvents,
         @Bindable(defaultValue = "0ms") Duration claimLinger) {
 }

@@ -84,9 +84,12 @@ class IngestBatcherTest {
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
-    /** An ingest with one worker per kind whose groups close at exactly {@code groupEvents} events. */
+    /**
+     * An ingest with one worker per kind, single events queued with arrays, whose groups close at
+     * exactly {@code groupEvents} events.
+     */
     FeedbackIngest ingest(Producer<String, byte[]> kafka, int groupEvents, SimpleMeterRegistry meters) {
-        return new FeedbackIngest(new ClaimStore(ds), kafka, ACK_TIMEOUT, 1, groupEvents, LINGER, meters);
+        return new FeedbackIngest(new ClaimStore(ds), kafka, ACK_TIMEOUT, 0, 1, groupEvents, LINGER, meters);
     }
 
     Rating rating(String id, int score) {
@@ -218,6 +221,27 @@ class IngestBatcherTest {
         assertEquals(1, kafka.get("s1").size());
         assertEquals(2, kafka.get("s1").get(0).score());
         assertEquals(1, kafka.get("s2").size());
+    }
+
+    @Test
+    void singleEventsHaveALaneOfTheirOwn() throws Exception {
+        // Groups of 3 events: with a lane, the three singles are one group and the array another;
+        // without, the array and the first single would have been one group (closed at 3 events).
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (FeedbackIngest ingest = new FeedbackIngest(new ClaimStore(ds), producer, ACK_TIMEOUT, 1, 1, 3,
+                Duration.ofMillis(300), meters)) {
+            var array = ingest.ratings(List.of(rating("l1", 1), rating("l2", 2)));
+            var singles = List.of(ingest.ratings(List.of(rating("l3", 3))), ingest.ratings(List.of(rating("l4", 4))),
+                    ingest.ratings(List.of(rating("l5", 5))));
+            assertEquals(new FeedbackIngest.Accepted(2, 0), result(array));
+            for (var single : singles) {
+                assertEquals(new FeedbackIngest.Accepted(1, 0), result(single));
+            }
+            var groups = meters.get("feedback.claim.group.requests").tag("kind", "rating").summary();
+            assertEquals(2, groups.count());
+            assertEquals(3, groups.max());
+        }
+        assertEquals(5, claims().keySet().stream().filter(k -> k.startsWith("l")).count());
     }
 
     @Test
