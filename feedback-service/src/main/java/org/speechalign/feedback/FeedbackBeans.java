@@ -10,12 +10,15 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.env.Environment;
 import io.micronaut.core.naming.conventions.StringConvention;
 import jakarta.inject.Singleton;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -118,6 +121,10 @@ final class FeedbackBeans {
     @Bean(preDestroy = "close")
     FeedbackSink sink(KafkaSettings kafka, Environment env, FeedbackSettings settings, Producer<String, byte[]> producer,
                       DataSource dataSource) {
+        if (settings.sinkConsumers() < 1) {
+            throw new IllegalArgumentException("feedback.sink-consumers must be at least 1 (for no sink here set "
+                    + "FEEDBACK_SINK_ENABLED=false), was " + settings.sinkConsumers());
+        }
         Map<String, Object> p = clientProperties(kafka, env);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.sinkGroupId());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -128,9 +135,12 @@ final class FeedbackBeans {
         // requests, wait up to 100 ms for 64 KB (about 400 ratings) rather than fetching every few records.
         p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024);
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "feedback-service-sink");
-        FeedbackSink sink = new FeedbackSink(new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer()),
-                producer, dataSource);
+        List<Consumer<String, byte[]>> consumers = new ArrayList<>();
+        for (int i = 0; i < settings.sinkConsumers(); i++) {
+            p.put(ConsumerConfig.CLIENT_ID_CONFIG, "feedback-service-sink-" + i);
+            consumers.add(new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer()));
+        }
+        FeedbackSink sink = new FeedbackSink(consumers, producer, dataSource);
         sink.start();
         return sink;
     }

@@ -185,6 +185,7 @@ public final class BenchIngestCommand implements Callable<Integer> {
                 out.put("claim_workers", settings.claimWorkers());
                 out.put("claim_single_workers", settings.claimSingleWorkers());
                 out.put("claim_linger_ms", settings.claimLinger().toNanos() / 1e6);
+                out.put("sink_consumers", settings.sinkConsumers());
                 out.put("cores", Runtime.getRuntime().availableProcessors());
                 out.put("kafka", "1 embedded broker, " + Topics.DEFAULT_PARTITIONS + " partitions, acks=all, idempotent, lz4");
             } finally {
