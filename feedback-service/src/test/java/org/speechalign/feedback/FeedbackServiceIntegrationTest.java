@@ -73,6 +73,7 @@ class FeedbackServiceIntegrationTest {
         props.put("database.user", rt.postgres().user());
         props.put("feedback.key-cache-ttl", "0s");
         props.put("feedback.ack-timeout", "60s");
+        props.put("feedback.sink-consumers", 2); // the sink's tests below run on two consumers (the default is one)
         ctx = FeedbackService.start(props);
         base = FeedbackService.url(ctx);
         ds = rt.postgres().dataSource();
@@ -470,6 +471,22 @@ class FeedbackServiceIntegrationTest {
         await("the rating after it stored", () -> count("SELECT count(*) FROM ratings WHERE rating_id = 'after-poison'") == 1);
         await("the poison dead-lettered", () -> endOffsets(Topics.dlqOf(Topics.RATINGS)) == dlq + 1);
         assertEquals(0, count("SELECT count(*) FROM ratings WHERE rating_id LIKE 'poison-%'"));
+    }
+
+    /** The sink's consumers share its group's partitions, each consumer on some (FEEDBACK_SINK_CONSUMERS = 2 here). */
+    @Test
+    @Order(9)
+    void theSinksConsumersShareItsPartitions() throws Exception {
+        await("two sink consumers, every partition of both topics assigned", () -> {
+            try (Admin admin = rt.kafka().admin()) {
+                var members = admin.describeConsumerGroups(List.of("feedback-service-sink")).all().get()
+                        .get("feedback-service-sink").members();
+                Set<TopicPartition> assigned = new java.util.HashSet<>();
+                members.forEach(m -> assigned.addAll(m.assignment().topicPartitions()));
+                return members.size() == 2 && members.stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty())
+                        && assigned.size() == 2 * Topics.DEFAULT_PARTITIONS;
+            }
+        });
     }
 
     /** A key made without --rate gets the service's default rate (it got 0: refused for good after 1,000 events). */
