@@ -181,24 +181,23 @@ public final class EmbeddedKafka implements AutoCloseable {
     /**
      * Whether consumer group {@code group} has committed every record of {@code topics} (each
      * partition's committed offset at its end offset): for a consumer that commits after its
-     * side effects, all of them are done.
+     * side effects, all of them are done. Takes the caller's admin client: callers poll this, and a
+     * client per call costs its own threads, connection and metadata fetch.
      */
-    public boolean committedEverything(String group, Collection<String> topics) throws Exception {
-        try (Admin admin = admin()) {
-            Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-            for (var topic : admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
-                topic.partitions().forEach(p -> ends.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
-            }
-            for (var end : admin.listOffsets(ends).all().get(10, TimeUnit.SECONDS).entrySet()) {
-                OffsetAndMetadata c = committed.get(end.getKey());
-                if (end.getValue().offset() > 0 && (c == null || c.offset() < end.getValue().offset())) {
-                    return false;
-                }
-            }
-            return true;
+    public static boolean committedEverything(Admin admin, String group, Collection<String> topics) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+        for (var topic : admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
+            topic.partitions().forEach(p -> ends.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
         }
+        for (var end : admin.listOffsets(ends).all().get(10, TimeUnit.SECONDS).entrySet()) {
+            OffsetAndMetadata c = committed.get(end.getKey());
+            if (end.getValue().offset() > 0 && (c == null || c.offset() < end.getValue().offset())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Map<String, Object> config() {

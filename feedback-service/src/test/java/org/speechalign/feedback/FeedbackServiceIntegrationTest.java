@@ -43,6 +43,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.speechalign.contracts.Topics;
 import org.speechalign.contracts.auth.ApiKeys;
+import org.speechalign.embedded.EmbeddedKafka;
 import org.speechalign.embedded.EmbeddedRuntime;
 import org.speechalign.embedded.SharedTestRuntime;
 
@@ -143,7 +144,10 @@ class FeedbackServiceIntegrationTest {
 
     /** Waits until the sink has committed every record of the feedback topics. */
     void awaitSinkCaughtUp() throws Exception {
-        await("sink caught up", () -> rt.kafka().committedEverything("feedback-service-sink", List.of(Topics.RATINGS, Topics.COMPARISONS)));
+        try (Admin admin = rt.kafka().admin()) {
+            await("sink caught up", () -> EmbeddedKafka.committedEverything(admin, "feedback-service-sink",
+                    List.of(Topics.RATINGS, Topics.COMPARISONS)));
+        }
     }
 
     interface Check {

@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -100,12 +101,12 @@ public final class BenchIngestCommand implements Callable<Integer> {
             props.put("database.url", rt.postgres().jdbcUrl());
             props.put("database.user", rt.postgres().user());
             ApplicationContext ctx = FeedbackService.start(props);
-            try {
+            try (Admin sinkAdmin = rt.kafka().admin()) {
                 String key = new ApiKeys(rt.postgres().dataSource())
                         .create("bench", EnumSet.of(ApiKeys.Role.INGEST), Integer.MAX_VALUE).secret();
                 String url = FeedbackService.url(ctx);
                 FeedbackSettings settings = ctx.getBean(FeedbackSettings.class);
-                Sink sink = new Sink(rt.kafka(), settings.sinkGroupId());
+                Sink sink = new Sink(sinkAdmin, settings.sinkGroupId());
                 double loadAtStart = loadAverage();
                 log("warm-up (JIT, connections) ...");
                 raw(rt.kafka().bootstrapServers(), 20_000, "warm-r");
@@ -235,14 +236,14 @@ public final class BenchIngestCommand implements Callable<Integer> {
         return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
 
-    /** The service's sink, seen from outside: whether it has stored everything sent so far. */
-    record Sink(EmbeddedKafka kafka, String groupId) {
+    /** The service's sink, seen from outside through one admin client: whether it has stored everything sent so far. */
+    record Sink(Admin admin, String groupId) {
         static final Duration TIMEOUT = Duration.ofMinutes(10);
 
         /** Polls the sink's committed offsets (it commits after the database commit) until they reach the topics' ends. */
         void awaitStored() throws Exception {
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (!kafka.committedEverything(groupId, List.of(Topics.RATINGS))) {
+            while (!EmbeddedKafka.committedEverything(admin, groupId, List.of(Topics.RATINGS))) {
                 if (System.nanoTime() > deadline) {
                     throw new UserFacingException("the feedback-service's sink did not store the ratings sent within " + TIMEOUT);
                 }
