@@ -316,9 +316,11 @@ public final class BenchIngestCommand implements Callable<Integer> {
         System.err.println("bench: " + s);
     }
 
+    /** One creation time for every rating the bench sends (parsed once: it was the load generator's own CPU). */
+    private static final Instant CREATED_AT = Instant.parse("2026-03-01T10:00:00Z");
+
     static byte[] rating(String prefix, int i) {
-        return Json.write(new Rating(prefix + "-" + i, "syn-" + (i % 5000), "rater-" + (i % 997), 1 + i % 5,
-                Instant.parse("2026-03-01T10:00:00Z")));
+        return Json.write(new Rating(prefix + "-" + i, "syn-" + (i % 5000), "rater-" + (i % 997), 1 + i % 5, CREATED_AT));
     }
 
     static double raw(String bootstrap, int n, String prefix) throws Exception {
