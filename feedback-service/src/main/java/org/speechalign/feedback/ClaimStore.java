@@ -189,10 +189,10 @@ final class ClaimStore {
                 + " WHERE ins.id IS NULL AND c.kind = ? AND c.id = u.id LIMIT 1) c ON true";
     }
 
-    static void bindInsertAndRead(Connection c, PreparedStatement ps, Kind kind, List<Claim> claims) throws SQLException {
-        ps.setArray(1, c.createArrayOf("text", claims.stream().map(Claim::id).toArray()));
-        ps.setArray(2, c.createArrayOf("text", claims.stream().map(Claim::fingerprint).toArray()));
-        ps.setArray(3, c.createArrayOf("text", claims.stream().map(Claim::raterId).toArray()));
+    static void bindInsertAndRead(PreparedStatement ps, Kind kind, List<Claim> claims) throws SQLException {
+        ps.setObject(1, claims.stream().map(Claim::id).toArray(String[]::new));
+        ps.setObject(2, claims.stream().map(Claim::fingerprint).toArray(String[]::new));
+        ps.setObject(3, claims.stream().map(Claim::raterId).toArray(String[]::new));
         ps.setString(4, kind.wire);
         ps.setString(5, kind.wire);
     }
@@ -205,7 +205,7 @@ final class ClaimStore {
     private static void insertAndRead(Connection c, Kind kind, List<Claim> claims, Set<String> inserted,
                                       Map<String, Existing> existing) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(insertAndReadSql(kind))) {
-            bindInsertAndRead(c, ps, kind, claims);
+            bindInsertAndRead(ps, kind, claims);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (rs.getBoolean(2)) {
@@ -223,7 +223,7 @@ final class ClaimStore {
         Map<String, Existing> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(existingSql(kind))) {
             ps.setString(1, kind.wire);
-            ps.setArray(2, c.createArrayOf("text", ids.toArray()));
+            ps.setObject(2, ids.toArray(String[]::new));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.put(rs.getString(1), new Existing(rs.getString(2), rs.getBoolean(3)));
@@ -253,7 +253,7 @@ final class ClaimStore {
         if (!release.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM ingest_claims WHERE kind = ? AND id = ANY(?::text[])")) {
                 ps.setString(1, kind.wire);
-                ps.setArray(2, c.createArrayOf("text", release.toArray()));
+                ps.setObject(2, release.toArray(String[]::new));
                 ps.executeUpdate();
             }
         }
@@ -261,9 +261,9 @@ final class ClaimStore {
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE ingest_claims c SET payload_sha256 = u.h, rater_id = u.r "
                             + "FROM unnest(?::text[], ?::text[], ?::text[]) AS u(id, h, r) WHERE c.kind = ? AND c.id = u.id")) {
-                ps.setArray(1, c.createArrayOf("text", retake.stream().map(Claim::id).toArray()));
-                ps.setArray(2, c.createArrayOf("text", retake.stream().map(Claim::fingerprint).toArray()));
-                ps.setArray(3, c.createArrayOf("text", retake.stream().map(Claim::raterId).toArray()));
+                ps.setObject(1, retake.stream().map(Claim::id).toArray(String[]::new));
+                ps.setObject(2, retake.stream().map(Claim::fingerprint).toArray(String[]::new));
+                ps.setObject(3, retake.stream().map(Claim::raterId).toArray(String[]::new));
                 ps.setString(4, kind.wire);
                 ps.executeUpdate();
             }

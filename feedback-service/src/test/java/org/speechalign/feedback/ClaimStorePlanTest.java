@@ -58,7 +58,7 @@ class ClaimStorePlanTest {
                     i % 2 == 0 ? run + "-" + (i + 1) : run + "-new-" + i, "h" + i, "rater")));
             String insertPlan;
             try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + ClaimStore.insertAndReadSql(ClaimStore.Kind.RATING))) {
-                ClaimStore.bindInsertAndRead(c, ps, ClaimStore.Kind.RATING, group);
+                ClaimStore.bindInsertAndRead(ps, ClaimStore.Kind.RATING, group);
                 insertPlan = plan(ps);
             }
             String existingPlan;

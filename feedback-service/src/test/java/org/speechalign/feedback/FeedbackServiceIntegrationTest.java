@@ -189,9 +189,21 @@ class FeedbackServiceIntegrationTest {
         assertTrue(many.body().contains("\"accepted\":1000"), many.body());
         HttpResponse<String> cmp = postJson("/v1/comparisons", ingestKey, comparison("cmp-1", "syn-1", "syn-2", "b", "rater-a"));
         assertEquals(202, cmp.statusCode(), cmp.body());
-        await("1001 ratings and 1 comparison stored", () ->
-                count("SELECT count(*) FROM ratings WHERE rating_id LIKE 'ok-%'") == 1001
-                        && count("SELECT count(*) FROM comparisons WHERE comparison_id = 'cmp-1'") == 1);
+        // Stored times keep the microsecond (rounded from the nanoseconds sent) in any offset.
+        String at = ",\"created_at\":\"2026-01-02T03:04:05.123456789+02:00\"}";
+        assertEquals(202, postJson("/v1/ratings", ingestKey, rating("ok-time", "syn-t", "rater-t", 2).replace("}", at)).statusCode());
+        assertEquals(202, postJson("/v1/comparisons", ingestKey, comparison("cmp-time", "syn-t", "syn-u", "tie", "rater-t")
+                .replace("}", at)).statusCode());
+        await("1002 ratings and 2 comparisons stored", () ->
+                count("SELECT count(*) FROM ratings WHERE rating_id LIKE 'ok-%'") == 1002
+                        && count("SELECT count(*) FROM comparisons WHERE comparison_id IN ('cmp-1', 'cmp-time')") == 2);
+        assertEquals(1, count("SELECT count(*) FROM ratings WHERE rating_id = 'ok-time' AND synthesis_id = 'syn-t' "
+                + "AND rater_id = 'rater-t' AND score = 2 AND created_at = '2026-01-02T01:04:05.123457Z' AND kafka_offset >= 0"));
+        assertEquals(1, count("SELECT count(*) FROM comparisons WHERE comparison_id = 'cmp-time' AND synthesis_a = 'syn-t' "
+                + "AND synthesis_b = 'syn-u' AND winner = 'tie' AND created_at = '2026-01-02T01:04:05.123457Z'"));
+        assertEquals(1000, count("SELECT count(*) FROM ratings WHERE rating_id LIKE 'ok-b-%' AND score = 1 + "
+                + "substring(rating_id from 6)::int % 5 AND synthesis_id = 'syn-' || substring(rating_id from 6)::int % 7"),
+                "each column of the batch stored in its row");
         HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/prometheus")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, metrics.statusCode());
