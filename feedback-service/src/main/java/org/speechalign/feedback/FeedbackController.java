@@ -1,6 +1,7 @@
 package org.speechalign.feedback;
 
 import com.fasterxml.jackson.databind.JavaType;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
@@ -63,6 +64,9 @@ final class FeedbackController {
     /** Bodies up to this size are parsed on the event loop; larger ones (arrays) on the blocking pool. */
     private static final int INLINE_BODY_BYTES = 8192;
 
+    /** Counter of answers, tagged with their status (also the refusals Micronaut answers itself, {@link FrameworkErrors}). */
+    static final String REQUESTS = "feedback.requests";
+
     private final Authenticator auth;
     private final RateLimiter rates;
     private final FeedbackIngest ingest;
@@ -71,6 +75,8 @@ final class FeedbackController {
     private final FeedbackSettings settings;
     private final MeterRegistry meters;
     private final Executor blocking;
+    /** Answers by status; the 202s' counter is looked up once, it is on every accepted request's path. */
+    private final Counter acceptedRequests;
 
     FeedbackController(Authenticator auth, RateLimiter rates, FeedbackIngest ingest, RaterErasure erasure,
                        HealthCheck health, FeedbackSettings settings, MeterRegistry meters,
@@ -83,6 +89,7 @@ final class FeedbackController {
         this.settings = settings;
         this.meters = meters;
         this.blocking = blocking;
+        this.acceptedRequests = meters.counter(REQUESTS, "status", "202");
     }
 
     /** A refusal with its status and JSON body. */
@@ -377,7 +384,7 @@ final class FeedbackController {
 
     private HttpResponse<String> answer(FeedbackIngest.Result result) {
         if (result instanceof FeedbackIngest.Accepted a) {
-            meters.counter("feedback.requests", "status", "202").increment();
+            acceptedRequests.increment();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("accepted", a.accepted());
             out.put("duplicates", a.duplicates());
@@ -395,7 +402,7 @@ final class FeedbackController {
     }
 
     private HttpResponse<String> refuse(Refusal r) {
-        meters.counter("feedback.requests", "status", Integer.toString(r.status.getCode())).increment();
+        meters.counter(REQUESTS, "status", Integer.toString(r.status.getCode())).increment();
         MutableHttpResponse<String> resp = HttpResponse.<String>status(r.status)
                 .body(Json.writeString(r.body)).contentType(MediaType.APPLICATION_JSON_TYPE);
         if (r.status == HttpStatus.UNAUTHORIZED) {

@@ -1,5 +1,6 @@
 package org.speechalign.feedback;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Replaces;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.server.exceptions.response.Error;
@@ -14,14 +15,22 @@ import java.util.Map;
  * The refusals Micronaut answers itself — no such route (404), a method the route does not take
  * (405), a body over {@code micronaut.server.max-request-size} (413), an unexpected failure (500)
  * — get the API's own body, {@code {error, message}}, like every refusal of the controller,
- * instead of Micronaut's {@code {_links, _embedded, message}}.
+ * instead of Micronaut's {@code {_links, _embedded, message}}, and are counted in
+ * {@code feedback.requests} by status like the controller's answers.
  */
 @Singleton
 @Replaces(JsonErrorResponseBodyProvider.class)
 final class FrameworkErrors implements JsonErrorResponseBodyProvider<Map<String, Object>> {
 
+    private final MeterRegistry meters;
+
+    FrameworkErrors(MeterRegistry meters) {
+        this.meters = meters;
+    }
+
     @Override
     public Map<String, Object> body(ErrorContext context, HttpResponse<?> response) {
+        meters.counter(FeedbackController.REQUESTS, "status", Integer.toString(response.code())).increment();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", error(response.code(), response.reason()));
         body.put("message", context.getErrors().stream().map(Error::getMessage).findFirst().orElse(response.reason()));

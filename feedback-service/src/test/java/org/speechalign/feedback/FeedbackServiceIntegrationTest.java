@@ -236,6 +236,7 @@ class FeedbackServiceIntegrationTest {
                 new Case(403, "/v1/comparisons", synthKey, "application/json", comparison("bad-c", "a", "b", "a", "r"), null),
                 new Case(415, "/v1/ratings", ingestKey, "text/plain", good, null),
                 new Case(415, "/v1/ratings", ingestKey, null, good, null),
+                new Case(404, "/v1/ratingz", ingestKey, "application/json", good, null),
                 new Case(413, "/v1/ratings", ingestKey, "application/json", big, null),
                 new Case(413, "/v1/ratings", ingestKey, "application/json", huge, null),
                 new Case(400, "/v1/ratings", ingestKey, "application/json", "{\"rating_id\":", "(body)"),
@@ -263,6 +264,10 @@ class FeedbackServiceIntegrationTest {
             if (c.field() != null) {
                 assertTrue(r.body().contains("\"field\":\"" + c.field().replace("\"", "\\\"") + "\""), shown + " → " + r.body());
             }
+        }
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        for (String status : List.of("401", "403", "415", "413", "400", "409", "404")) {
+            assertTrue(metrics.contains("feedback_requests_total{status=\"" + status + "\"}"), "answers counted by status, also Micronaut's: " + status);
         }
         // 429: a key limited to 5 events/s (burst: one full batch) sends more.
         String batch = "[" + IntStream.range(0, 1000).mapToObj(i -> rating("slow-" + i, "s", "r", 2)).collect(Collectors.joining(",")) + "]";
