@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** {@link Json#parseTimestamp}'s hand-read common shape accepts and reads exactly what the ISO formatter does. */
+/**
+ * {@link Json#parseTimestamp}'s hand-read common shape accepts and reads exactly what the ISO formatter does, and
+ * {@link Json#formatTimestamp} writes exactly what {@link Instant#toString()} does.
+ */
 class TimestampParsingTest {
 
     static Instant formatter(String text) {
@@ -61,6 +64,28 @@ class TimestampParsingTest {
                     : String.format("%s%02d:%02d", random.nextBoolean() ? "+" : "-", random.nextInt(20), random.nextInt(61));
             same(String.format("%04d-%02d-%02dT%02d:%02d:%02d%s%s", random.nextInt(10_000), random.nextInt(14),
                     random.nextInt(33), random.nextInt(25), random.nextInt(61), random.nextInt(61), fraction, offset));
+        }
+    }
+
+    @Test
+    void writtenTimestampsAreInstantToString() {
+        Random random = new Random(7);
+        List<Instant> instants = new java.util.ArrayList<>(List.of(Instant.EPOCH, Instant.ofEpochSecond(-1),
+                Instant.ofEpochSecond(253_402_300_799L, 999_999_999), Instant.ofEpochSecond(253_402_300_800L), Instant.MIN, Instant.MAX,
+                Instant.parse("2024-02-29T23:59:59.000001Z"), Instant.parse("2026-03-01T10:00:00.100Z")));
+        for (int i = 0; i < 50_000; i++) {
+            long seconds = random.nextLong(-100_000_000_000L, 300_000_000_000L);
+            int nano = switch (random.nextInt(4)) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1_000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            instants.add(Instant.ofEpochSecond(seconds, nano));
+        }
+        for (Instant t : instants) {
+            assertEquals(t.toString(), Json.formatTimestamp(t), () -> t.getEpochSecond() + "s " + t.getNano() + "ns");
+            assertEquals("\"" + t + "\"", Json.writeString(t));
         }
     }
 }
