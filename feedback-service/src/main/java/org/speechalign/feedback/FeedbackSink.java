@@ -306,7 +306,7 @@ final class FeedbackSink implements AutoCloseable {
     }
 
     /** PostgreSQL keeps microseconds; the nanoseconds' rest is rounded, as it rounds a longer fraction. */
-    static long micros(Instant t) {
+    private static long micros(Instant t) {
         return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), (t.getNano() + 500) / 1000);
     }
 
