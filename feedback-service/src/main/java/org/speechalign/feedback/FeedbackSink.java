@@ -207,12 +207,12 @@ final class FeedbackSink implements AutoCloseable {
                         + "FROM unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::bigint[], ?::text[], ?::int[], ?::bigint[]) "
                         + "AS u(id, synthesis_id, rater_id, score, micros, sha, part, off) "
                         + "ON CONFLICT (rating_id) DO NOTHING RETURNING rating_id")) {
-            ps.setObject(1, texts(rows, p -> p.event().ratingId()));
-            ps.setObject(2, texts(rows, p -> p.event().synthesisId()));
-            ps.setObject(3, texts(rows, p -> p.event().raterId()));
+            ps.setObject(1, rows.stream().map(p -> p.event().ratingId()).toArray(String[]::new));
+            ps.setObject(2, rows.stream().map(p -> p.event().synthesisId()).toArray(String[]::new));
+            ps.setObject(3, rows.stream().map(p -> p.event().raterId()).toArray(String[]::new));
             ps.setObject(4, rows.stream().mapToInt(p -> p.event().score()).toArray());
             ps.setObject(5, rows.stream().mapToLong(p -> micros(p.event().createdAt())).toArray());
-            ps.setObject(6, texts(rows, Parsed::fingerprint));
+            ps.setObject(6, rows.stream().map(Parsed::fingerprint).toArray(String[]::new));
             ps.setObject(7, rows.stream().mapToInt(p -> p.record().partition()).toArray());
             ps.setObject(8, rows.stream().mapToLong(p -> p.record().offset()).toArray());
             try (ResultSet rs = ps.executeQuery()) {
@@ -238,13 +238,13 @@ final class FeedbackSink implements AutoCloseable {
                         + "FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::int[], ?::bigint[]) "
                         + "AS u(id, synthesis_a, synthesis_b, winner, rater_id, micros, sha, part, off) "
                         + "ON CONFLICT (comparison_id) DO NOTHING RETURNING comparison_id")) {
-            ps.setObject(1, texts(rows, p -> p.event().comparisonId()));
-            ps.setObject(2, texts(rows, p -> p.event().synthesisA()));
-            ps.setObject(3, texts(rows, p -> p.event().synthesisB()));
-            ps.setObject(4, texts(rows, p -> p.event().winner().wire()));
-            ps.setObject(5, texts(rows, p -> p.event().raterId()));
+            ps.setObject(1, rows.stream().map(p -> p.event().comparisonId()).toArray(String[]::new));
+            ps.setObject(2, rows.stream().map(p -> p.event().synthesisA()).toArray(String[]::new));
+            ps.setObject(3, rows.stream().map(p -> p.event().synthesisB()).toArray(String[]::new));
+            ps.setObject(4, rows.stream().map(p -> p.event().winner().wire()).toArray(String[]::new));
+            ps.setObject(5, rows.stream().map(p -> p.event().raterId()).toArray(String[]::new));
             ps.setObject(6, rows.stream().mapToLong(p -> micros(p.event().createdAt())).toArray());
-            ps.setObject(7, texts(rows, Parsed::fingerprint));
+            ps.setObject(7, rows.stream().map(Parsed::fingerprint).toArray(String[]::new));
             ps.setObject(8, rows.stream().mapToInt(p -> p.record().partition()).toArray());
             ps.setObject(9, rows.stream().mapToLong(p -> p.record().offset()).toArray());
             try (ResultSet rs = ps.executeQuery()) {
@@ -296,14 +296,6 @@ final class FeedbackSink implements AutoCloseable {
      * timestamp) was a tenth of the sink's CPU. Times travel as microseconds since the epoch.
      */
     private static final String FROM_MICROS = "timestamptz 'epoch' + micros * interval '1 microsecond'";
-
-    private static <T> String[] texts(List<T> rows, Function<T, String> column) {
-        String[] out = new String[rows.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = column.apply(rows.get(i));
-        }
-        return out;
-    }
 
     /** PostgreSQL keeps microseconds; the nanoseconds' rest is rounded, as it rounds a longer fraction. */
     private static long micros(Instant t) {
