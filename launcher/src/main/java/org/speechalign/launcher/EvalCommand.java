@@ -63,6 +63,10 @@ public final class EvalCommand implements Callable<Integer> {
             + "(NAR on golden coarse tokens; golden-vs-synthetic classifier).")
     boolean noGap;
 
+    @Option(names = "--gap-durations", description = "With the gap measures, also evaluate the AR model sampling coarse tokens "
+            + "for the golden durations (frames per phone): splits the gap into the AR's timing and the rest.")
+    boolean gapDurations;
+
     @Option(names = "--gap-train", defaultValue = "200", description = "Train-split utterances the golden-vs-synthetic classifier "
             + "learns from (default ${DEFAULT-VALUE}).")
     int gapTrain;
@@ -160,6 +164,17 @@ public final class EvalCommand implements Callable<Integer> {
         reports.add(g);
         Comparison diff = Comparison.paired(synthetic, g);
         comparisons.add(diff);
+        EvalReport timed = null;
+        Comparison timing = null;
+        if (gapDurations) {
+            CodecLmSpeech onGoldenDurations = lm.withGoldenDurations("AR on golden durations");
+            onGoldenDurations.prepare(utts, batchSize);
+            timed = ev.evaluate(onGoldenDurations.name(), version, s.wireName(), utts, onGoldenDurations::speak,
+                    progress(onGoldenDurations.name(), utts.size()));
+            reports.add(timed);
+            timing = Comparison.paired(synthetic, timed);
+            comparisons.add(timing);
+        }
         java.util.Set<String> evaluated = new java.util.HashSet<>();
         utts.forEach(u -> evaluated.add(u.utteranceId()));
         List<Utterance> trainPool = corpus.stream().filter(u -> u.split() == Split.TRAIN && !evaluated.contains(u.utteranceId())).toList();
@@ -175,6 +190,11 @@ public final class EvalCommand implements Callable<Integer> {
         table.put("mcd_db_nar_golden_coarse", g.mcdDb().value());
         table.put("mcd_db_nar_synthetic_coarse", synthetic.mcdDb().value());
         out.set("synthetic_minus_golden_coarse", GoldenEvaluation.JSON.valueToTree(diff));
+        if (timed != null) {
+            out.set("ar_on_golden_durations", GoldenEvaluation.JSON.valueToTree(timed));
+            table.put("wer_ar_golden_durations", timed.wer().value());
+            out.set("synthetic_minus_golden_durations", GoldenEvaluation.JSON.valueToTree(timing));
+        }
         out.set("classifier", GoldenEvaluation.JSON.valueToTree(c));
         return out;
     }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -59,7 +60,7 @@ public final class ArGenerator {
                     gen.create(phm).reshape(b, maxPhones), Ops.longs(gen, spk, b), false));
             List<long[]> history = new ArrayList<>();
             int maxSteps = 0;
-            for (Row r : rows) maxSteps = Math.max(maxSteps, r.phones.length * (sampling.maxFramesPerPhone() + 1));
+            for (Row r : rows) maxSteps = Math.max(maxSteps, r.maxSteps(sampling));
             ArModel.StepTable table = model.stepTable(ps, encodedFlat, Ops.longs(gen, spk, b), maxSteps);
             long[] off = table.offsets();
             int fields = ArModel.FIELDS;
@@ -132,6 +133,7 @@ public final class ArGenerator {
         final GenerationRequest request;
         final int[] phones;
         final int[] durations;
+        final int[] forced; // the request's durations, or null: sampled
         final SplittableRandom random;
         final List<Integer> coarse = new ArrayList<>();
         int phone, pos, steps;
@@ -142,16 +144,27 @@ public final class ArGenerator {
             this.request = request;
             phones = request.phones().stream().mapToInt(c::phoneIndex).toArray();
             durations = new int[phones.length];
+            forced = request.durations().isEmpty() ? null : request.durations().stream().mapToInt(Integer::intValue).toArray();
             random = new SplittableRandom(request.seed());
             lastV = k.voicingLevels();
             lastE = k.energyLevels();
             lastW = k.pitchLevels();
         }
 
+        /** A frame per step and an ADVANCE per phone. */
+        int maxSteps(SamplingConfig s) {
+            return forced == null ? phones.length * (s.maxFramesPerPhone() + 1) : Arrays.stream(forced).sum() + phones.length;
+        }
+
         void advance(float[] logp, int o, SamplingConfig s, CoarseLayout k) {
             steps++;
-            int kind = Sampler.sample(logp, o, 2, s, random);
-            if (pos >= s.maxFramesPerPhone()) kind = ArSequence.OUT_ADVANCE;
+            int kind;
+            if (forced != null) {
+                kind = pos >= forced[phone] ? ArSequence.OUT_ADVANCE : ArSequence.OUT_FRAME;
+            } else {
+                kind = Sampler.sample(logp, o, 2, s, random);
+                if (pos >= s.maxFramesPerPhone()) kind = ArSequence.OUT_ADVANCE;
+            }
             if (kind == ArSequence.OUT_ADVANCE) {
                 durations[phone] = pos;
                 phone++;

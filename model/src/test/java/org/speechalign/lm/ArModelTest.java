@@ -125,6 +125,36 @@ class ArModelTest {
     }
 
     @Test
+    void givenDurationsAreKeptAndOnlyTheFramesCoarseTokensSampled() {
+        LmConfig c = Tiny.config();
+        try (NDManager m = NDManager.newBaseManager()) {
+            ArModel model = Tiny.ar(m, c, 4);
+            List<Utterance> us = Tiny.corpus(3, 11);
+            List<GenerationRequest> reqs = new ArrayList<>();
+            for (int i = 0; i < us.size(); i++) {
+                int[] golden = Examples.durations(us.get(i));
+                golden[0] = 12; // longer than maxFramesPerPhone below: given durations are not capped
+                reqs.add(new GenerationRequest(us.get(i).speaker(), Examples.symbols(us.get(i).phones()), 100 + i,
+                        java.util.Arrays.stream(golden).boxed().toList()));
+            }
+            SamplingConfig s = new SamplingConfig(0.9, 8, 0.95, 8);
+            ArGenerator g = new ArGenerator(model);
+            List<Generated> out = g.generate(m, reqs, s, true);
+            assertEquals(out, g.generate(m, reqs, s, false), "cache or not, the same tokens");
+            for (int i = 0; i < reqs.size(); i++) {
+                int[] want = reqs.get(i).durations().stream().mapToInt(Integer::intValue).toArray();
+                assertArrayEquals(want, out.get(i).durations(), "request " + i);
+                assertEquals(java.util.Arrays.stream(want).sum(), out.get(i).coarse().length, "a coarse token per frame, request " + i);
+            }
+            GenerationRequest sampled = new GenerationRequest(reqs.get(0).speaker(), reqs.get(0).phones(), 100);
+            assertFalse(java.util.Arrays.equals(out.get(0).durations(), g.generate(m, List.of(sampled), s, true).get(0).durations()),
+                    "without given durations the model chooses them");
+        }
+        assertThrows(IllegalArgumentException.class, () -> new GenerationRequest("s", List.of("a", "b"), 1, List.of(3)));
+        assertThrows(IllegalArgumentException.class, () -> new GenerationRequest("s", List.of("a"), 1, List.of(-1)));
+    }
+
+    @Test
     void generationLeavesNothingBehindInTheModelsManager() {
         LmConfig c = Tiny.config();
         try (NDManager m = NDManager.newBaseManager()) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,10 @@ import org.speechalign.lm.SamplingConfig;
  * <li>{@link Coarse#SYNTHETIC}: the AR model samples durations and coarse tokens, the NAR fills
  * the fine codebooks — the model as it is used ("NAR on synthetic coarse tokens");</li>
  * <li>{@link Coarse#GOLDEN}: the NAR is fed the golden durations and coarse tokens ("NAR on golden
- * coarse tokens"), the other half of the paper's distribution-gap comparison.</li>
+ * coarse tokens"), the other half of the paper's distribution-gap comparison;</li>
+ * <li>{@link Coarse#GOLDEN_DURATIONS}: the AR model samples the coarse tokens of the golden number of
+ * frames per phone, the NAR completes them: between the two, it splits the gap into the AR's timing
+ * and the rest of its coarse tokens.</li>
  * </ul>
  * Each utterance's sampling seed is derived from the base seed and its utterance id, so results do
  * not depend on batching or order. {@link #prepare} generates many utterances in batches (fast);
@@ -34,7 +38,7 @@ import org.speechalign.lm.SamplingConfig;
 public final class CodecLmSpeech implements SpeechSystem {
 
     /** Which coarse tokens the NAR is fed. */
-    public enum Coarse { SYNTHETIC, GOLDEN }
+    public enum Coarse { SYNTHETIC, GOLDEN, GOLDEN_DURATIONS }
 
     private final CodecLm lm;
     private final Codec codec;
@@ -58,6 +62,11 @@ public final class CodecLmSpeech implements SpeechSystem {
     /** The same model and settings feeding the NAR golden coarse tokens (does not own the model). */
     public CodecLmSpeech withGoldenCoarse(String newName) {
         return new CodecLmSpeech(lm, codec, newName, Coarse.GOLDEN, sampling, seed, false);
+    }
+
+    /** The same model and settings sampling coarse tokens for the golden durations (does not own the model). */
+    public CodecLmSpeech withGoldenDurations(String newName) {
+        return new CodecLmSpeech(lm, codec, newName, Coarse.GOLDEN_DURATIONS, sampling, seed, false);
     }
 
     public CodecLm model() {
@@ -100,7 +109,8 @@ public final class CodecLmSpeech implements SpeechSystem {
     }
 
     private GenerationRequest request(Utterance u) {
-        return new GenerationRequest(u.speaker(), Examples.symbols(u.phones()), seedOf(seed, u.utteranceId()));
+        List<Integer> durations = coarse == Coarse.GOLDEN_DURATIONS ? Arrays.stream(Examples.durations(u)).boxed().toList() : List.of();
+        return new GenerationRequest(u.speaker(), Examples.symbols(u.phones()), seedOf(seed, u.utteranceId()), durations);
     }
 
     /** The synthetic coarse sequence of an utterance (generating it now if it was not prepared). */
