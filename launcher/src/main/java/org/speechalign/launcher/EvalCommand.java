@@ -157,23 +157,12 @@ public final class EvalCommand implements Callable<Integer> {
      */
     private ObjectNode distributionGap(CodecLmSpeech lm, Evaluator ev, List<Utterance> corpus, List<Utterance> utts, String version,
             Split s, EvalReport synthetic, List<EvalReport> reports, List<Comparison> comparisons) {
-        CodecLmSpeech onGolden = lm.withGoldenCoarse("NAR on golden");
-        long start = System.nanoTime();
-        EvalReport g = ev.evaluate(onGolden.name(), version, s.wireName(), utts, onGolden::speak, progress(onGolden.name(), utts.size()));
-        g = g.withEvalSeconds((System.nanoTime() - start) / 1e9);
-        reports.add(g);
-        Comparison diff = Comparison.paired(synthetic, g);
-        comparisons.add(diff);
-        EvalReport timed = null;
-        Comparison timing = null;
+        Beside g = evaluateBeside(lm.withGoldenCoarse("NAR on golden"), ev, utts, version, s, synthetic, reports, comparisons);
+        Beside timed = null;
         if (gapDurations) {
             CodecLmSpeech onGoldenDurations = lm.withGoldenDurations("AR on golden durations");
-            onGoldenDurations.prepare(utts, batchSize);
-            timed = ev.evaluate(onGoldenDurations.name(), version, s.wireName(), utts, onGoldenDurations::speak,
-                    progress(onGoldenDurations.name(), utts.size()));
-            reports.add(timed);
-            timing = Comparison.paired(synthetic, timed);
-            comparisons.add(timing);
+            onGoldenDurations.prepare(utts, batchSize); // batched generation up front, as for the model
+            timed = evaluateBeside(onGoldenDurations, ev, utts, version, s, synthetic, reports, comparisons);
         }
         java.util.Set<String> evaluated = new java.util.HashSet<>();
         utts.forEach(u -> evaluated.add(u.utteranceId()));
@@ -181,22 +170,38 @@ public final class EvalCommand implements Callable<Integer> {
         System.err.printf("eval: golden-vs-synthetic classifier: generating %d train-split utterances%n", Math.min(gapTrain, trainPool.size()));
         DistributionGap.ClassifierReport c = DistributionGap.classify(lm, DistributionGap.spread(trainPool, gapTrain), utts, batchSize);
         ObjectNode out = GoldenEvaluation.JSON.createObjectNode();
-        out.set("nar_on_golden_coarse", GoldenEvaluation.JSON.valueToTree(g));
+        out.set("nar_on_golden_coarse", GoldenEvaluation.JSON.valueToTree(g.report()));
         ObjectNode table = out.putObject("table1");
-        table.put("wer_nar_golden_coarse", g.wer().value());
+        table.put("wer_nar_golden_coarse", g.report().wer().value());
         table.put("wer_nar_synthetic_coarse", synthetic.wer().value());
-        table.put("similarity_nar_golden_coarse", g.similarity().value());
+        table.put("similarity_nar_golden_coarse", g.report().similarity().value());
         table.put("similarity_nar_synthetic_coarse", synthetic.similarity().value());
-        table.put("mcd_db_nar_golden_coarse", g.mcdDb().value());
+        table.put("mcd_db_nar_golden_coarse", g.report().mcdDb().value());
         table.put("mcd_db_nar_synthetic_coarse", synthetic.mcdDb().value());
-        out.set("synthetic_minus_golden_coarse", GoldenEvaluation.JSON.valueToTree(diff));
+        out.set("synthetic_minus_golden_coarse", GoldenEvaluation.JSON.valueToTree(g.syntheticMinus()));
         if (timed != null) {
-            out.set("ar_on_golden_durations", GoldenEvaluation.JSON.valueToTree(timed));
-            table.put("wer_ar_golden_durations", timed.wer().value());
-            out.set("synthetic_minus_golden_durations", GoldenEvaluation.JSON.valueToTree(timing));
+            out.set("ar_on_golden_durations", GoldenEvaluation.JSON.valueToTree(timed.report()));
+            table.put("wer_ar_golden_durations", timed.report().wer().value());
+            out.set("synthetic_minus_golden_durations", GoldenEvaluation.JSON.valueToTree(timed.syntheticMinus()));
         }
         out.set("classifier", GoldenEvaluation.JSON.valueToTree(c));
         return out;
+    }
+
+    /** A variant of the model evaluated beside it, and the model as used minus the variant, paired. */
+    private record Beside(EvalReport report, Comparison syntheticMinus) {
+    }
+
+    /** Evaluates {@code variant} (timed), adding its report and the paired difference {@code synthetic} − it. */
+    private static Beside evaluateBeside(CodecLmSpeech variant, Evaluator ev, List<Utterance> utts, String version, Split s,
+                                         EvalReport synthetic, List<EvalReport> reports, List<Comparison> comparisons) {
+        long start = System.nanoTime();
+        EvalReport r = ev.evaluate(variant.name(), version, s.wireName(), utts, variant::speak, progress(variant.name(), utts.size()))
+                .withEvalSeconds((System.nanoTime() - start) / 1e9);
+        Comparison diff = Comparison.paired(synthetic, r);
+        reports.add(r);
+        comparisons.add(diff);
+        return new Beside(r, diff);
     }
 
     private static String gapSummary(ObjectNode gap) {
